@@ -1,0 +1,88 @@
+"""Write the numerics fixtures the C engine is checked against.
+
+    /usr/bin/python3 models/train/make_fixtures.py tests/fixtures
+
+tiny-model.safetensors: a small random model of the real architecture (fp16
+weights, like the shipped model).  tiny-ref.safetensors: f32 inputs and the
+PyTorch reference outputs computed from exactly those fp16 weights:
+  text/tokens, text/out            text encoder on a 5-token caption
+  den/xt, den/t, den/ctx_clip, den/ctx_mask, den/cameo
+  den/x0_cond, den/x0_uncond, den/ev_cond   one denoiser pass, both branches
+  step/x_next                      one guided Euler step from den/xt
+  sample/euler, sample/heun        whole clips from seed 1234, 4 steps
+  noise/seed7_stream3              the first 1000 values of rng.normal(7, 3)
+Regenerate only when the architecture changes; tests/engine_test.c states
+the tolerances.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np
+import torch
+
+import rng
+from model import SoragenModel, save_safetensors, export, load_model
+from sampler import sample, predict
+
+TINY = dict(dim=32, heads=2, depth=2, text_layers=1, text_heads=2, max_tokens=8,
+            frames=4, size=16, patch=4, fps=8)
+VOCAB = ["<pad>", "<unk>", "<cameo>", "a", "hippo", "bounces", "on", "the", "sand", "cat"]
+
+
+def main(out):
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+    m = SoragenModel(VOCAB, **TINY)
+    # zero-initialised layers would hide bugs: give every parameter values
+    with torch.no_grad():
+        for name, p in m.named_parameters():
+            p.copy_(torch.randn_like(p) * (0.3 if p.dim() > 1 else 0.1))
+    path = os.path.join(out, "tiny-model.safetensors")
+    export(m, path)
+    m = load_model(path)  # the fp16-rounded weights the C engine sees
+
+    T, H = TINY["frames"], TINY["size"]
+    g = torch.Generator().manual_seed(1)
+    ref = {}
+    tokens = torch.tensor([[3, 4, 5, 6, 8]])
+    with torch.no_grad():
+        text, _ = m.text(tokens)
+    ref["text/tokens"] = tokens.float()
+    ref["text/out"] = text[0]
+
+    xt = torch.randn(1, T, 3, H, H, generator=g)
+    ctx_mask = torch.zeros(1, T, 1, H, H)
+    ctx_mask[:, 0] = 1.0
+    ctx_mask[:, :, :, :4, :] = 1.0
+    ctx_clip = torch.rand(1, T, 3, H, H, generator=g) * 2 - 1
+    ctx_clip = ctx_clip * ctx_mask
+    cameo = torch.rand(1, 4, 32, 32, generator=g) * 2 - 1
+    t = 0.63
+    tt = torch.full((1,), t)
+    with torch.no_grad():
+        x0c, evc = m(xt, tt, ctx_clip, ctx_mask, tokens, cameo)
+        x0u, _ = m(xt, tt, ctx_clip, ctx_mask, torch.zeros(1, 1, dtype=torch.long), None)
+    ref.update({"den/xt": xt[0], "den/t": torch.tensor([t]), "den/ctx_clip": ctx_clip[0],
+                "den/ctx_mask": ctx_mask[0, :, 0], "den/cameo": cameo[0],
+                "den/x0_cond": x0c[0], "den/x0_uncond": x0u[0], "den/ev_cond": evc[0]})
+
+    g_scale = 2.5
+    x0 = x0u + g_scale * (x0c - x0u)
+    v = (xt - x0) / t
+    ref["step/x_next"] = (xt + (0.38 - t) * v)[0]
+
+    for method in ("euler", "heun"):
+        clip, _ = sample(m, tokens, seed=1234, steps=4, guidance=g_scale, method=method,
+                         stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo)
+        ref["sample/" + method] = clip[0]
+    ref["noise/seed7_stream3"] = torch.from_numpy(rng.normal(7, 3, 1000))
+    save_safetensors(os.path.join(out, "tiny-ref.safetensors"), ref,
+                     {"cfg_scale": str(g_scale), "seed": "1234", "stream": "5",
+                      "steps": "4"}, dtype=torch.float32)
+    print("wrote", out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures")

@@ -1,0 +1,98 @@
+"""The whole soragen model: text encoder + denoiser, its hyperparameters and
+its safetensors file format (mirrors libavfilter/diffusion/model.c).
+
+File format (see doc/model-format.md): safetensors, tensors named as the
+PyTorch state_dict ("text.*", "den.*"), architecture in __metadata__:
+  format=soragen-1, dim, heads, depth, text_layers, text_heads, max_tokens,
+  frames, size, patch, fps, prediction=x0, vocab (the words, in id order,
+  separated by single spaces; words never contain spaces).
+"""
+import json
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from text_encoder import TextEncoder
+from denoiser import Denoiser
+
+FORMAT = "soragen-1"
+
+DEFAULT_CONFIG = dict(dim=192, heads=6, depth=6, text_layers=2, text_heads=6,
+                      max_tokens=16, frames=8, size=64, patch=8, fps=8)
+
+
+class SoragenModel(nn.Module):
+    def __init__(self, vocab, dim, heads, depth, text_layers, text_heads,
+                 max_tokens, frames, size, patch, fps):
+        super().__init__()
+        self.vocab = list(vocab)
+        self.config = dict(dim=dim, heads=heads, depth=depth, text_layers=text_layers,
+                           text_heads=text_heads, max_tokens=max_tokens, frames=frames,
+                           size=size, patch=patch, fps=fps)
+        self.text = TextEncoder(len(vocab), dim, text_heads, text_layers, max_tokens)
+        self.den = Denoiser(dim, heads, depth, frames, size, patch)
+
+    def forward(self, xt, t, ctx_clip, ctx_mask, tokens, cameo=None, cameo_on=None):
+        text, tmask = self.text(tokens)
+        return self.den(xt, t, ctx_clip, ctx_mask, text, tmask, cameo, cameo_on)
+
+    def metadata(self):
+        md = {k: str(v) for k, v in self.config.items()}
+        md["format"] = FORMAT
+        md["prediction"] = "x0"
+        md["vocab"] = " ".join(self.vocab)
+        return md
+
+
+# --- safetensors (written by hand: no safetensors package on Debian 12) ---
+
+_DT = {torch.float32: ("F32", np.float32), torch.float16: ("F16", np.float16)}
+_DT_INV = {"F32": np.float32, "F16": np.float16}
+
+
+def save_safetensors(path, tensors, metadata, dtype=torch.float16):
+    header, blobs, off = {}, [], 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().to(dtype).contiguous().cpu()
+        b = t.numpy().tobytes()
+        header[name] = {"dtype": _DT[dtype][0], "shape": list(t.shape),
+                        "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def load_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    md = header.pop("__metadata__", {})
+    out = {}
+    for name, h in header.items():
+        a, b = h["data_offsets"]
+        arr = np.frombuffer(data[a:b], dtype=_DT_INV[h["dtype"]]).reshape(h["shape"])
+        out[name] = torch.from_numpy(arr.astype(np.float32))
+    return out, md
+
+
+def load_model(path):
+    tensors, md = load_safetensors(path)
+    assert md.get("format") == FORMAT, "not a soragen model file"
+    cfg = {k: int(md[k]) for k in DEFAULT_CONFIG}
+    m = SoragenModel(md["vocab"].split(" "), **cfg)
+    m.load_state_dict(tensors)
+    return m.eval()
+
+
+def export(model, path):
+    save_safetensors(path, model.state_dict(), model.metadata())

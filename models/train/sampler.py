@@ -1,0 +1,57 @@
+"""Flow-matching sampler (mirrors libavfilter/diffusion/sampler.c).
+
+Rectified flow: x_t = (1 - t) x0 + t eps, t = 1 is noise.  The network
+predicts x0; the velocity is v = (x_t - x0) / t.  Time grid: t_i = 1 - i/steps.
+Euler: x_{i+1} = x_i + (t_{i+1} - t_i) v(x_i, t_i).
+Heun: the Euler step, then (except when t_{i+1} = 0) average v(x_i, t_i) and
+v(x_{i+1}, t_{i+1}).
+Classifier-free guidance on x0: x0 = x0_u + g (x0_c - x0_u); the
+unconditional branch is the caption "<pad>" with no cameo, same context.
+Noise: rng.normal(seed, stream, n) laid out as [T, 3, H, W].
+"""
+import numpy as np
+import torch
+
+import rng
+
+
+def initial_noise(seed, stream, T, H, W):
+    return torch.from_numpy(rng.normal(seed, stream, T * 3 * H * W)).view(1, T, 3, H, W)
+
+
+@torch.no_grad()
+def predict(model, x, t, ctx_clip, ctx_mask, tokens, uncond_tokens, cameo, guidance):
+    tt = torch.full((1,), float(t))
+    x0c, evc = model(x, tt, ctx_clip, ctx_mask, tokens, cameo)
+    if guidance == 1.0:
+        return x0c, evc
+    x0u, _ = model(x, tt, ctx_clip, ctx_mask, uncond_tokens, None)
+    return x0u + guidance * (x0c - x0u), evc
+
+
+@torch.no_grad()
+def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0,
+           ctx_clip=None, ctx_mask=None, cameo=None, trace=None):
+    """tokens: [1, L] ids.  Returns (x0 clip [1, T, 3, H, W] in [-1, 1], events [1, T, 2])."""
+    cfg = model.config
+    T, H, W = cfg["frames"], cfg["size"], cfg["size"]
+    if ctx_clip is None:
+        ctx_clip = torch.zeros(1, T, 3, H, W)
+        ctx_mask = torch.zeros(1, T, 1, H, W)
+    uncond = torch.zeros(1, 1, dtype=torch.long)
+    x = initial_noise(seed, stream, T, H, W)
+    ev = None
+    for i in range(steps):
+        t0 = 1.0 - i / steps
+        t1 = 1.0 - (i + 1) / steps
+        x0, ev = predict(model, x, t0, ctx_clip, ctx_mask, tokens, uncond, cameo, guidance)
+        v0 = (x - x0) / t0
+        xn = x + (t1 - t0) * v0
+        if method == "heun" and t1 > 0:
+            x0n, ev = predict(model, xn, t1, ctx_clip, ctx_mask, tokens, uncond, cameo, guidance)
+            v1 = (xn - x0n) / t1
+            xn = x + (t1 - t0) * 0.5 * (v0 + v1)
+        if trace is not None:
+            trace.append((t0, x.clone(), x0.clone(), xn.clone()))
+        x = xn
+    return x.clamp(-1, 1), ev

@@ -1,0 +1,192 @@
+"""Train the soragen default model on the synthetic world.  Resumable.
+
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/train/train.py \
+        --ckpt ~/.cache/soragen/ckpt --minutes 120
+
+Checkpoints (model, EMA, optimiser, step, RNG state) go to --ckpt, outside
+git; `export.py` turns the EMA weights into the shipped fp16 safetensors.
+
+Objective: rectified flow, x_t = (1 - t) x0 + t eps.  The network predicts
+x0; the loss is the velocity error ||v_hat - v||^2 = ||x0_hat - x0||^2 / t^2
+with 1/t^2 clamped to [1, 4] (so near-clean inputs do not dominate), plus a
+small BCE on the per-frame event channels.  Caption (and cameo) dropout
+10 % trains the unconditional branch for classifier-free guidance.
+
+Conditioning tasks per sample (the filters need all of them):
+  none 40 %, continuation (first 1-4 frames known) 25 %, first frame 10 %,
+  remix region (known outside a dilated box around the subject) 25 %.
+Cameo: 25 % of clips use an unnamed subject with the <cameo> word and its
+reference image; named subjects get their reference image 20 % of the time.
+"""
+import argparse
+import copy
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import vocab as V
+from world import World
+from model import SoragenModel, DEFAULT_CONFIG, export
+
+
+def cameo_tensor(rgba):
+    """uint8 [32, 32, 4] -> float [4, 32, 32]: premultiplied RGB and alpha in [-1, 1]."""
+    a = rgba[..., 3:4].astype(np.float32) / 255.0
+    rgb = rgba[..., :3].astype(np.float32) / 255.0 * a
+    x = np.concatenate([rgb, a], -1) * 2.0 - 1.0
+    return torch.from_numpy(x).permute(2, 0, 1)
+
+
+def make_batch(world, rng, B, T, H):
+    x0 = torch.empty(B, T, 3, H, H)
+    ctx_mask = torch.zeros(B, T, 1, H, H)
+    tokens = torch.zeros(B, V.MAX_TOKENS, dtype=torch.long)
+    cameo = torch.empty(B, 4, 32, 32)
+    cameo_on = torch.zeros(B, dtype=torch.bool)
+    events = torch.empty(B, T, 2)
+    for i in range(B):
+        use_cameo = rng.random() < 0.25
+        s = world.sample(rng, cameo=use_cameo)
+        x0[i] = torch.from_numpy(s["frames"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+        ids = V.tokenize(s["caption"])
+        if rng.random() < 0.10:
+            ids = []  # unconditional
+        else:
+            cameo_on[i] = use_cameo or rng.random() < 0.20
+        ids = ids[: V.MAX_TOKENS]
+        tokens[i, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+        cameo[i] = cameo_tensor(s["cameo_image"])
+        events[i] = torch.from_numpy(np.asarray(s["events"], dtype=np.float32))
+        task = rng.random()
+        if task < 0.40:
+            pass
+        elif task < 0.65:
+            ctx_mask[i, : rng.integers(1, 5)] = 1.0
+        elif task < 0.75:
+            ctx_mask[i, :1] = 1.0
+        else:
+            m = torch.from_numpy(s["mask"] > 0)
+            any_t = m.any(0)
+            ys, xs = torch.nonzero(any_t, as_tuple=True)
+            keep = torch.ones(H, H)
+            if len(ys):
+                pad = int(rng.integers(2, 8))
+                y0, y1 = max(0, int(ys.min()) - pad), min(H, int(ys.max()) + pad + 1)
+                x0_, x1_ = max(0, int(xs.min()) - pad), min(H, int(xs.max()) + pad + 1)
+                keep[y0:y1, x0_:x1_] = 0.0
+            ctx_mask[i, :, 0] = keep
+    ctx_clip = x0 * ctx_mask
+    return x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events
+
+
+def sample_t(B, gen):
+    # logit-normal(0, 1) with 10 % uniform, clipped away from 0
+    u = torch.sigmoid(torch.randn(B, generator=gen))
+    uni = torch.rand(B, generator=gen)
+    pick = torch.rand(B, generator=gen) < 0.1
+    return torch.where(pick, uni, u).clamp(0.02, 1.0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", default=os.path.expanduser("~/.cache/soragen/ckpt"))
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=4e-4)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--save-every", type=float, default=10.0, help="minutes")
+    ap.add_argument("--export", default="", help="write EMA fp16 safetensors here at the end")
+    for k, v in DEFAULT_CONFIG.items():
+        ap.add_argument("--" + k.replace("_", "-"), type=int, default=v)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.ckpt, exist_ok=True)
+    path = os.path.join(args.ckpt, "last.pt")
+
+    cfg = {k: getattr(args, k) for k in DEFAULT_CONFIG}
+    torch.manual_seed(args.seed)
+    model = SoragenModel(V.VOCAB, **cfg)
+    ema = copy.deepcopy(model).eval()
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.99))
+    step, seen = 0, 0
+    rng = np.random.default_rng(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    if os.path.exists(path):
+        ck = torch.load(path)
+        assert ck["config"] == cfg, "checkpoint has another architecture"
+        model.load_state_dict(ck["model"])
+        ema.load_state_dict(ck["ema"])
+        opt.load_state_dict(ck["opt"])
+        step, seen = ck["step"], ck["seen"]
+        rng.bit_generator.state = ck["np_rng"]
+        gen.set_state(ck["torch_rng"])
+        print(f"resumed at step {step} ({seen} clips)", flush=True)
+    nparam = sum(p.numel() for p in model.parameters())
+    print(f"params {nparam/1e6:.2f} M, config {cfg}", flush=True)
+
+    world = World(size=cfg["size"], frames=cfg["frames"], fps=cfg["fps"])
+    T, H = cfg["frames"], cfg["size"]
+
+    def save():
+        tmp = path + ".tmp"
+        torch.save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
+                        step=step, seen=seen, config=cfg, np_rng=rng.bit_generator.state,
+                        torch_rng=gen.get_state()), tmp)
+        os.replace(tmp, path)
+
+    t_start = time.time()
+    last_save = t_start
+    avg = None
+    while time.time() - t_start < args.minutes * 60:
+        x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events = make_batch(world, rng, args.batch, T, H)
+        B = x0.shape[0]
+        t = sample_t(B, gen)
+        eps = torch.randn(x0.shape, generator=gen)
+        tb = t.view(B, 1, 1, 1, 1)
+        xt = (1 - tb) * x0 + tb * eps
+        warm = min(1.0, (step + 1) / 300)
+        for g in opt.param_groups:
+            g["lr"] = args.lr * warm
+        x0_hat, ev = model(xt, t, ctx_clip, ctx_mask, tokens, cameo, cameo_on)
+        w = (1.0 / tb ** 2).clamp(1.0, 4.0)
+        pix_w = 1.0 - 0.9 * ctx_mask
+        loss_x = ((x0_hat - x0) ** 2 * w * pix_w).mean()
+        loss_e = F.binary_cross_entropy_with_logits(ev, events)
+        loss = loss_x + 0.05 * loss_e
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        seen += B
+        with torch.no_grad():
+            d = min(0.999, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(d).add_(pm.detach(), alpha=1 - d)
+        lx = loss_x.item()
+        avg = lx if avg is None else 0.98 * avg + 0.02 * lx
+        if step % 20 == 0:
+            el = time.time() - t_start
+            print(f"step {step} clips {seen} loss_x {lx:.4f} avg {avg:.4f} ev {loss_e.item():.4f} "
+                  f"{el:.0f}s {step and (time.time()-t_start)/max(1,step) or 0:.2f}s/step", flush=True)
+        if time.time() - last_save > args.save_every * 60:
+            save()
+            last_save = time.time()
+    save()
+    print(f"saved step {step}", flush=True)
+    if args.export:
+        ema.vocab = model.vocab
+        ema.config = model.config
+        export(ema, args.export)
+        print(f"exported {args.export}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
