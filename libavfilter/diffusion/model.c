@@ -1,0 +1,294 @@
+/*
+ * soragen model file: hyperparameters, vocabulary and weights
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "libavutil/avstring.h"
+#include "libavutil/error.h"
+#include "libavutil/log.h"
+#include "libavutil/mem.h"
+
+#include "model.h"
+#include "safetensors.h"
+
+typedef struct Loader {
+    const SafetensorsFile *f;
+    DiffModel *m;
+    void *log_ctx;
+    size_t used;   /* floats of m->store handed out */
+    int nb_read;   /* tensors consumed */
+    int count_only;
+} Loader;
+
+/* Fetch a tensor of the given shape as f32 into the store. */
+static int take(Loader *ld, float **dst, const char *name, int ndim, int64_t d0, int64_t d1)
+{
+    const SafetensorsTensor *t;
+    int64_t shape[2] = { d0, d1 };
+    size_t n = ndim == 1 ? d0 : d0 * d1;
+    int ret;
+
+    if (ld->count_only) {
+        ld->used += n;
+        return 0;
+    }
+    ret = ff_safetensors_get(ld->f, name, ndim, shape, &t, ld->log_ctx);
+    if (ret < 0)
+        return ret;
+    *dst = ld->m->store + ld->used;
+    ld->used += n;
+    ld->nb_read++;
+    return ff_safetensors_to_f32(t, *dst);
+}
+
+static int take_linear(Loader *ld, DiffLinearParams *p, const char *prefix, int in, int out)
+{
+    char name[128];
+    int ret;
+
+    p->in  = in;
+    p->out = out;
+    snprintf(name, sizeof(name), "%s.weight", prefix);
+    if ((ret = take(ld, &p->w, name, 2, out, in)) < 0)
+        return ret;
+    snprintf(name, sizeof(name), "%s.bias", prefix);
+    return take(ld, &p->b, name, 1, out, 0);
+}
+
+static int take_all(Loader *ld)
+{
+    DiffModel *m = ld->m;
+    const DiffModelConfig *c = &m->cfg;
+    const int D = c->dim, p2 = c->patch * c->patch;
+    const int S = (c->size / c->patch) * (c->size / c->patch);
+    const int cp = (DIFF_CAMEO_SIZE / c->patch) * (DIFF_CAMEO_SIZE / c->patch);
+    char name[128];
+    int ret;
+
+#define TAKE(dst, nm, nd, a, b)  if ((ret = take(ld, dst, nm, nd, a, b)) < 0) return ret
+#define LIN(p, nm, in, out)      if ((ret = take_linear(ld, p, nm, in, out)) < 0) return ret
+    TAKE(&m->tok_emb, "text.tok_emb.weight", 2, m->vocab_size, D);
+    TAKE(&m->text_pos, "text.pos_emb", 2, c->max_tokens, D);
+    for (int i = 0; i < c->text_layers; i++) {
+        DiffTextLayerParams *l = &m->text_layers[i];
+#define NM(fmt) (snprintf(name, sizeof(name), "text.layers.%d." fmt, i), name)
+        TAKE(&l->ln1_w, NM("ln1.weight"), 1, D, 0);
+        TAKE(&l->ln1_b, NM("ln1.bias"), 1, D, 0);
+        LIN(&l->qkv, NM("attn.qkv"), D, 3 * D);
+        LIN(&l->out, NM("attn.out"), D, D);
+        TAKE(&l->ln2_w, NM("ln2.weight"), 1, D, 0);
+        TAKE(&l->ln2_b, NM("ln2.bias"), 1, D, 0);
+        LIN(&l->fc1, NM("mlp.fc1"), D, 4 * D);
+        LIN(&l->fc2, NM("mlp.fc2"), 4 * D, D);
+#undef NM
+    }
+    TAKE(&m->ln_f_w, "text.ln_f.weight", 1, D, 0);
+    TAKE(&m->ln_f_b, "text.ln_f.bias", 1, D, 0);
+
+    LIN(&m->patch_in, "den.patch_in", DIFF_IN_CH * p2, D);
+    TAKE(&m->pos_s, "den.pos_s", 2, S, D);
+    TAKE(&m->pos_t, "den.pos_t", 2, c->frames, D);
+    LIN(&m->cameo_in, "den.cameo_in", DIFF_CAMEO_CH * p2, D);
+    TAKE(&m->cameo_pos, "den.cameo_pos", 2, cp, D);
+    LIN(&m->t_fc1, "den.t_fc1", DIFF_TEMB_DIM, D);
+    LIN(&m->t_fc2, "den.t_fc2", D, D);
+    LIN(&m->mod, "den.mod", D, 9 * D);
+    LIN(&m->final_mod, "den.final_mod", D, 2 * D);
+    for (int i = 0; i < c->depth; i++) {
+        DiffBlockParams *b = &m->blocks[i];
+#define NM(fmt) (snprintf(name, sizeof(name), "den.blocks.%d." fmt, i), name)
+        TAKE(&b->mod, NM("mod"), 1, 9 * D, 0);
+        LIN(&b->s_qkv, NM("s_qkv"), D, 3 * D);
+        LIN(&b->s_out, NM("s_out"), D, D);
+        LIN(&b->t_qkv, NM("t_qkv"), D, 3 * D);
+        LIN(&b->t_out, NM("t_out"), D, D);
+        LIN(&b->x_q,   NM("x_q"), D, D);
+        LIN(&b->x_kv,  NM("x_kv"), D, 2 * D);
+        LIN(&b->x_out, NM("x_out"), D, D);
+        LIN(&b->fc1,   NM("mlp.fc1"), D, 4 * D);
+        LIN(&b->fc2,   NM("mlp.fc2"), 4 * D, D);
+#undef NM
+    }
+    LIN(&m->head, "den.head", D, 3 * p2);
+    LIN(&m->events, "den.events", D, DIFF_N_EVENTS);
+#undef TAKE
+#undef LIN
+    return 0;
+}
+
+static int meta_int(const SafetensorsFile *f, const char *key, int min, int max,
+                    int *out, void *log_ctx)
+{
+    int64_t v;
+    int ret = ff_safetensors_meta_int(f, key, min, max, &v, log_ctx);
+    if (ret < 0)
+        return ret;
+    *out = v;
+    return 0;
+}
+
+static int parse_vocab(DiffModel *m, const char *s, void *log_ctx)
+{
+    const char *p = s;
+    int n = 1;
+
+    for (const char *q = s; *q; q++)
+        n += *q == ' ';
+    if (n < 3 || n > 65536) {
+        av_log(log_ctx, AV_LOG_ERROR, "model vocabulary has %d words\n", n);
+        return AVERROR_INVALIDDATA;
+    }
+    m->vocab = av_calloc(n, sizeof(*m->vocab));
+    if (!m->vocab)
+        return AVERROR(ENOMEM);
+    m->vocab_size = n;
+    for (int i = 0; i < n; i++) {
+        size_t len = strcspn(p, " ");
+        if (!len) {
+            av_log(log_ctx, AV_LOG_ERROR, "model vocabulary has an empty word at %d\n", i);
+            return AVERROR_INVALIDDATA;
+        }
+        m->vocab[i] = av_strndup(p, len);
+        if (!m->vocab[i])
+            return AVERROR(ENOMEM);
+        p += len + (p[len] == ' ');
+    }
+    return 0;
+}
+
+int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
+{
+    SafetensorsFile *f = NULL;
+    DiffModel *m;
+    DiffModelConfig *c;
+    Loader ld = { 0 };
+    const char *s;
+    int ret;
+
+    *pm = NULL;
+    m = av_mallocz(sizeof(*m));
+    if (!m)
+        return AVERROR(ENOMEM);
+    c = &m->cfg;
+    if (!(m->path = av_strdup(path))) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    if ((ret = ff_safetensors_open(&f, path, log_ctx)) < 0)
+        goto fail;
+
+    s = ff_safetensors_meta_str(f, "format");
+    if (!s || strcmp(s, DIFF_MODEL_FORMAT)) {
+        av_log(log_ctx, AV_LOG_ERROR, "%s is not a %s model (metadata format=%s)\n",
+               path, DIFF_MODEL_FORMAT, s ? s : "missing");
+        ret = AVERROR_INVALIDDATA;
+        goto fail;
+    }
+    s = ff_safetensors_meta_str(f, "prediction");
+    if (!s || strcmp(s, "x0")) {
+        av_log(log_ctx, AV_LOG_ERROR, "unsupported prediction type %s\n", s ? s : "missing");
+        ret = AVERROR_INVALIDDATA;
+        goto fail;
+    }
+    if ((ret = meta_int(f, "dim", 8, 4096, &c->dim, log_ctx)) < 0 ||
+        (ret = meta_int(f, "heads", 1, 64, &c->heads, log_ctx)) < 0 ||
+        (ret = meta_int(f, "depth", 1, 64, &c->depth, log_ctx)) < 0 ||
+        (ret = meta_int(f, "text_layers", 1, 32, &c->text_layers, log_ctx)) < 0 ||
+        (ret = meta_int(f, "text_heads", 1, 64, &c->text_heads, log_ctx)) < 0 ||
+        (ret = meta_int(f, "max_tokens", 1, 256, &c->max_tokens, log_ctx)) < 0 ||
+        (ret = meta_int(f, "frames", 1, 256, &c->frames, log_ctx)) < 0 ||
+        (ret = meta_int(f, "size", 8, 1024, &c->size, log_ctx)) < 0 ||
+        (ret = meta_int(f, "patch", 1, 64, &c->patch, log_ctx)) < 0 ||
+        (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0)
+        goto fail;
+    if (c->dim % c->heads || c->dim % c->text_heads || c->size % c->patch ||
+        DIFF_CAMEO_SIZE % c->patch) {
+        av_log(log_ctx, AV_LOG_ERROR, "inconsistent model hyperparameters "
+               "(dim %d, heads %d/%d, size %d, patch %d)\n",
+               c->dim, c->heads, c->text_heads, c->size, c->patch);
+        ret = AVERROR_INVALIDDATA;
+        goto fail;
+    }
+    s = ff_safetensors_meta_str(f, "vocab");
+    if (!s) {
+        av_log(log_ctx, AV_LOG_ERROR, "model has no vocabulary\n");
+        ret = AVERROR_INVALIDDATA;
+        goto fail;
+    }
+    if ((ret = parse_vocab(m, s, log_ctx)) < 0)
+        goto fail;
+
+    m->text_layers = av_calloc(c->text_layers, sizeof(*m->text_layers));
+    m->blocks      = av_calloc(c->depth, sizeof(*m->blocks));
+    if (!m->text_layers || !m->blocks) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    ld.f = f;
+    ld.m = m;
+    ld.log_ctx = log_ctx;
+    ld.count_only = 1;
+    take_all(&ld);
+    m->store_size = ld.used;
+    m->store = av_malloc_array(m->store_size, sizeof(float));
+    if (!m->store) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    ld.count_only = 0;
+    ld.used = 0;
+    if ((ret = take_all(&ld)) < 0)
+        goto fail;
+    if (ld.nb_read != f->nb_tensors) {
+        av_log(log_ctx, AV_LOG_ERROR, "%s holds %d tensors, the architecture uses %d\n",
+               path, f->nb_tensors, ld.nb_read);
+        ret = AVERROR_INVALIDDATA;
+        goto fail;
+    }
+    ff_safetensors_free(&f);
+    *pm = m;
+    return 0;
+fail:
+    ff_safetensors_free(&f);
+    ff_diff_model_free(&m);
+    return ret;
+}
+
+void ff_diff_model_free(DiffModel **pm)
+{
+    DiffModel *m = *pm;
+    if (!m)
+        return;
+    for (int i = 0; m->vocab && i < m->vocab_size; i++)
+        av_freep(&m->vocab[i]);
+    av_freep(&m->vocab);
+    av_freep(&m->text_layers);
+    av_freep(&m->blocks);
+    av_freep(&m->store);
+    av_freep(&m->path);
+    av_freep(pm);
+}
+
+size_t ff_diff_model_params(const DiffModel *m)
+{
+    return m->store_size;
+}

@@ -1,0 +1,80 @@
+/*
+ * soragen model file: hyperparameters, vocabulary and weights
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+#ifndef AVFILTER_DIFFUSION_MODEL_H
+#define AVFILTER_DIFFUSION_MODEL_H
+
+#include "linear.h"
+
+#define DIFF_MODEL_FORMAT "soragen-1"
+#define DIFF_IN_CH     7   /* noisy clip, context clip, context mask */
+#define DIFF_CAMEO_CH  4   /* premultiplied RGBA */
+#define DIFF_CAMEO_SIZE 32
+#define DIFF_N_EVENTS  2   /* contact, footfall */
+#define DIFF_TEMB_DIM  256
+
+typedef struct DiffModelConfig {
+    int dim, heads, depth;
+    int text_layers, text_heads, max_tokens;
+    int frames, size, patch, fps;
+} DiffModelConfig;
+
+typedef struct DiffTextLayerParams {
+    float *ln1_w, *ln1_b, *ln2_w, *ln2_b;
+    DiffLinearParams qkv, out, fc1, fc2;
+} DiffTextLayerParams;
+
+typedef struct DiffBlockParams {
+    float *mod;                   /* [9 * dim] per-block modulation table */
+    DiffLinearParams s_qkv, s_out, t_qkv, t_out, x_q, x_kv, x_out, fc1, fc2;
+} DiffBlockParams;
+
+typedef struct DiffModel {
+    DiffModelConfig cfg;
+    char *path;
+    char **vocab;
+    int vocab_size;
+
+    /* text encoder */
+    float *tok_emb, *text_pos, *ln_f_w, *ln_f_b;
+    DiffTextLayerParams *text_layers;
+
+    /* denoiser */
+    DiffLinearParams patch_in, cameo_in, t_fc1, t_fc2, mod, final_mod, head, events;
+    float *pos_s, *pos_t, *cameo_pos;
+    DiffBlockParams *blocks;
+
+    float *store;        /* every parameter, f32, one allocation */
+    size_t store_size;   /* in floats */
+} DiffModel;
+
+/**
+ * Load and validate a soragen model file (safetensors).  Every tensor the
+ * architecture needs must be present with the exact shape; extra tensors
+ * are an error too.
+ */
+int  ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx);
+void ff_diff_model_free(DiffModel **pm);
+
+/** Number of parameters (for logs and the model card). */
+size_t ff_diff_model_params(const DiffModel *m);
+
+#endif /* AVFILTER_DIFFUSION_MODEL_H */

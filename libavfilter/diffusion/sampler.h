@@ -1,0 +1,75 @@
+/*
+ * Flow-matching sampler: Euler and Heun steps with classifier-free guidance
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+#ifndef AVFILTER_DIFFUSION_SAMPLER_H
+#define AVFILTER_DIFFUSION_SAMPLER_H
+
+#include <stdint.h>
+
+#include "denoiser.h"
+
+enum DiffSamplerMethod {
+    DIFF_SAMPLER_EULER,
+    DIFF_SAMPLER_HEUN,
+};
+
+/**
+ * Rectified flow, t = 1 is noise: x_t = (1 - t) x0 + t eps.  The network
+ * predicts x0 and v = (x_t - x0) / t.  Time grid t_i = 1 - i / steps.
+ * Guidance: x0 = x0_u + g (x0_c - x0_u), branch 0 conditional, branch 1
+ * unconditional (only with guidance != 1).  Mirrors models/train/sampler.py.
+ *
+ * The sampler is a state machine so that a filter can run one network
+ * evaluation per activation and stay responsive to commands.
+ */
+typedef struct DiffSampler {
+    DiffDenoiser *dn;
+    enum DiffSamplerMethod method;
+    int steps;
+    float guidance;
+    int step;          /* next step */
+    int stage;         /* Heun: 0 = Euler predictor, 1 = corrector */
+    size_t clip;       /* floats in one clip */
+    float *x, *xn, *v0, *x0, *ev, *ctx_clip, *ctx_mask;
+    float events[256 * 2]; /* last conditional event logits [T][2] */
+} DiffSampler;
+
+int  ff_diff_sampler_init(DiffSampler *s, DiffDenoiser *dn);
+void ff_diff_sampler_uninit(DiffSampler *s);
+
+/**
+ * Start a clip: noise of (seed, stream); ctx_clip/ctx_mask may be NULL
+ * (nothing known) and are copied.
+ */
+int  ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int steps,
+                           float guidance, enum DiffSamplerMethod method,
+                           const float *ctx_clip, const float *ctx_mask);
+
+/** One network evaluation.  Returns 1 when the clip is done, 0 if not, <0 on error. */
+int  ff_diff_sampler_step(DiffSampler *s);
+
+/** The finished clip, [T][3][H][W] in [-1, 1] (clamped). */
+const float *ff_diff_sampler_result(const DiffSampler *s);
+
+/** Network evaluations a clip takes with these settings. */
+int  ff_diff_sampler_evals(int steps, enum DiffSamplerMethod method);
+
+#endif /* AVFILTER_DIFFUSION_SAMPLER_H */
