@@ -21,6 +21,8 @@
 
 #include <math.h>
 
+#include "libavutil/mathematics.h"
+
 #include "rng.h"
 
 void ff_diff_philox4x32_10(uint32_t c[4], const uint32_t key[2])

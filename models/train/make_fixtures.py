@@ -38,7 +38,8 @@ def main(out):
     # zero-initialised layers would hide bugs: give every parameter values
     with torch.no_grad():
         for name, p in m.named_parameters():
-            p.copy_(torch.randn_like(p) * (0.3 if p.dim() > 1 else 0.1))
+            std = 1.0 / p.shape[1] ** 0.5 if p.dim() > 1 else 0.2
+            p.copy_(torch.randn_like(p) * std)
     path = os.path.join(out, "tiny-model.safetensors")
     export(m, path)
     m = load_model(path)  # the fp16-rounded weights the C engine sees

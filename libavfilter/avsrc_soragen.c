@@ -1,0 +1,527 @@
+/*
+ * soragen: text-to-video generation source
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+/**
+ * @file
+ * Generate video from a text prompt with a flow-matching diffusion model
+ * (libavfilter/diffusion/).  The clip is generated in chunks of the model's
+ * native frame count; each chunk after the first continues the previous
+ * one through its last frames (context frames), so a stream can be as long
+ * as wanted.  One network evaluation runs per activation, so commands are
+ * served between steps and the graph never waits on a busy loop.
+ */
+
+#include <float.h>
+#include <string.h>
+
+#include "config.h"
+
+#include "libavutil/avassert.h"
+#include "libavutil/avstring.h"
+#include "libavutil/cpu.h"
+#include "libavutil/mem.h"
+#include "libavutil/opt.h"
+#include "libavutil/random_seed.h"
+#include "libavutil/internal.h"
+#include "avfilter.h"
+#include "filters.h"
+#include "video.h"
+
+#include "diffusion/denoiser.h"
+#include "diffusion/model.h"
+#include "diffusion/onednn.h"
+#include "diffusion/sampler.h"
+#include "diffusion/text_encoder.h"
+#include "diffusion/tokenizer.h"
+
+#define DEFAULT_MODEL "soragen.safetensors"
+
+enum { PRECISION_F32, PRECISION_BF16 };
+
+typedef struct SoragenContext {
+    const AVClass *class;
+
+    /* options */
+    char *prompt;
+    int w, h;
+    AVRational frame_rate;
+    int64_t duration;
+    int64_t seed;
+    int steps;
+    float guidance;
+    int method;
+    char *model_path;
+    int threads;
+    int precision;
+    int overlap;
+
+    /* engine */
+    DiffModel *model;
+    DiffDnn dnn;
+    DiffDenoiser *dn;
+    DiffSampler sampler;
+    int dnn_ready, sampler_ready;
+    int batch;
+    uint64_t used_seed;
+    int tokens[256];
+    int nb_tokens;
+    int context_dirty;
+    char *chunk_prompt;      /* prompt of the chunk being generated */
+
+    /* native frames: [cap][3][size][size] in [-1, 1], first is native index base */
+    float *hist;
+    float *hist_events;      /* [cap][2] event probabilities */
+    int cap;
+    int64_t base, nb_native;
+    int64_t chunk;           /* chunks started */
+    int running;
+    float *ctx_clip, *ctx_mask;
+
+    /* output */
+    int64_t pts, nb_frames;
+    int *xi, *yi;            /* bilinear source indices and 8-bit weights */
+    uint8_t *xw, *yw;
+} SoragenContext;
+
+#define OFFSET(x) offsetof(SoragenContext, x)
+#define V AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
+#define R AV_OPT_FLAG_RUNTIME_PARAM
+
+static const AVOption soragen_options[] = {
+    { "prompt",    "describe the clip",                  OFFSET(prompt),     AV_OPT_TYPE_STRING,     { .str = NULL },  0, 0, V | R },
+    { "p",         "describe the clip",                  OFFSET(prompt),     AV_OPT_TYPE_STRING,     { .str = NULL },  0, 0, V | R },
+    { "size",      "set output frame size",              OFFSET(w),          AV_OPT_TYPE_IMAGE_SIZE, { .str = "256x256" }, 0, 0, V },
+    { "s",         "set output frame size",              OFFSET(w),          AV_OPT_TYPE_IMAGE_SIZE, { .str = "256x256" }, 0, 0, V },
+    { "rate",      "set output frame rate",              OFFSET(frame_rate), AV_OPT_TYPE_VIDEO_RATE, { .str = "8" },   0, INT_MAX, V },
+    { "r",         "set output frame rate",              OFFSET(frame_rate), AV_OPT_TYPE_VIDEO_RATE, { .str = "8" },   0, INT_MAX, V },
+    { "duration",  "set duration, negative: unbounded",  OFFSET(duration),   AV_OPT_TYPE_DURATION,   { .i64 = 2000000 }, -1, INT64_MAX, V },
+    { "d",         "set duration, negative: unbounded",  OFFSET(duration),   AV_OPT_TYPE_DURATION,   { .i64 = 2000000 }, -1, INT64_MAX, V },
+    { "seed",      "set noise seed, -1: random",         OFFSET(seed),       AV_OPT_TYPE_INT64,      { .i64 = -1 },    -1, UINT32_MAX, V | R },
+    { "steps",     "set sampling steps per chunk",       OFFSET(steps),      AV_OPT_TYPE_INT,        { .i64 = 20 },    1, 1000, V | R },
+    { "guidance",  "set classifier-free guidance scale", OFFSET(guidance),   AV_OPT_TYPE_FLOAT,      { .dbl = 3.0 },   0, 30, V | R },
+    { "sampler",   "set the sampling method",            OFFSET(method),     AV_OPT_TYPE_INT,        { .i64 = DIFF_SAMPLER_EULER }, 0, 1, V | R, .unit = "sampler" },
+        { "euler", "first order",  0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_EULER }, 0, 0, V | R, .unit = "sampler" },
+        { "heun",  "second order", 0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_HEUN },  0, 0, V | R, .unit = "sampler" },
+    { "model",     "set the model file",                 OFFSET(model_path), AV_OPT_TYPE_STRING,     { .str = NULL },  0, 0, V },
+    { "threads",   "set engine threads, 0: all cores",   OFFSET(threads),    AV_OPT_TYPE_INT,        { .i64 = 0 },     0, 256, V },
+    { "precision", "set the network's arithmetic",       OFFSET(precision),  AV_OPT_TYPE_INT,        { .i64 = PRECISION_F32 }, 0, 1, V, .unit = "precision" },
+        { "f32",   "32-bit float",      0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_F32 },  0, 0, V, .unit = "precision" },
+        { "bf16",  "bfloat16 matmuls",  0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_BF16 }, 0, 0, V, .unit = "precision" },
+    { "overlap",   "set context frames carried into each next chunk", OFFSET(overlap), AV_OPT_TYPE_INT, { .i64 = 2 }, 1, 4, V },
+    { NULL }
+};
+
+AVFILTER_DEFINE_CLASS(soragen);
+
+/* Tokenize s->prompt into s->tokens; errors if no known word remains. */
+static int parse_prompt(AVFilterContext *ctx, const char *prompt, int *tokens, int *nb)
+{
+    SoragenContext *s = ctx->priv;
+    char unknown[512];
+    int truncated;
+
+    if (!prompt || !*prompt) {
+        av_log(ctx, AV_LOG_ERROR, "No prompt given: set prompt='a hippo bounces on the sand'\n");
+        return AVERROR(EINVAL);
+    }
+    *nb = ff_diff_tokenize(s->model, prompt, tokens, s->model->cfg.max_tokens,
+                           unknown, sizeof(unknown), &truncated);
+    if (unknown[0])
+        av_log(ctx, AV_LOG_WARNING, "Words the model does not know (ignored): %s\n", unknown);
+    if (truncated)
+        av_log(ctx, AV_LOG_WARNING, "Prompt is longer than %d known words; the rest is ignored\n",
+               s->model->cfg.max_tokens);
+    if (!*nb) {
+        av_log(ctx, AV_LOG_ERROR, "The prompt '%s' has no word the model knows\n", prompt);
+        return AVERROR(EINVAL);
+    }
+    return 0;
+}
+
+static int update_context(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+    const int D = s->model->cfg.dim;
+    float *text = av_malloc_array(s->nb_tokens, D * sizeof(float));
+    int pad = 0, ret;
+
+    if (!text)
+        return AVERROR(ENOMEM);
+    ret = ff_diff_text_encode(s->model, s->tokens, s->nb_tokens, text, ctx);
+    if (ret >= 0)
+        ret = ff_diff_denoiser_set_context(s->dn, 0, text, s->nb_tokens);
+    if (ret >= 0 && s->batch > 1) {
+        ret = ff_diff_text_encode(s->model, &pad, 1, text, ctx);
+        if (ret >= 0)
+            ret = ff_diff_denoiser_set_context(s->dn, 1, text, 1);
+    }
+    av_free(text);
+    if (ret >= 0) {
+        s->context_dirty = 0;
+        av_freep(&s->chunk_prompt);
+        s->chunk_prompt = av_strdup(s->prompt);
+        if (!s->chunk_prompt)
+            ret = AVERROR(ENOMEM);
+    }
+    return ret;
+}
+
+static av_cold int init(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+    char *path = NULL;
+    int ret;
+
+    if (s->model_path) {
+        path = av_strdup(s->model_path);
+    } else {
+        const char *dir = getenv("SORAGEN_MODEL_DIR");
+        path = av_asprintf("%s/%s", dir ? dir : FFMPEG_DATADIR, DEFAULT_MODEL);
+    }
+    if (!path)
+        return AVERROR(ENOMEM);
+    ret = ff_diff_model_load(&s->model, path, ctx);
+    if (ret < 0) {
+        av_log(ctx, AV_LOG_ERROR, "Could not load the model %s%s\n", path,
+               s->model_path ? "" : " (set model=FILE, or SORAGEN_MODEL_DIR)");
+        av_free(path);
+        return ret;
+    }
+    av_log(ctx, AV_LOG_VERBOSE, "model %s: %zu parameters, %d frames of %dx%d at %d fps\n",
+           path, ff_diff_model_params(s->model), s->model->cfg.frames,
+           s->model->cfg.size, s->model->cfg.size, s->model->cfg.fps);
+    av_free(path);
+
+    if ((ret = parse_prompt(ctx, s->prompt, s->tokens, &s->nb_tokens)) < 0)
+        return ret;
+    if (s->overlap >= s->model->cfg.frames) {
+        av_log(ctx, AV_LOG_ERROR, "overlap %d must be below the model's %d frames per chunk\n",
+               s->overlap, s->model->cfg.frames);
+        return AVERROR(EINVAL);
+    }
+    if (s->frame_rate.num <= 0 || s->frame_rate.den <= 0) {
+        av_log(ctx, AV_LOG_ERROR, "Invalid frame rate %d/%d\n", s->frame_rate.num, s->frame_rate.den);
+        return AVERROR(EINVAL);
+    }
+    s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
+    s->batch = s->guidance == 1.0f ? 1 : 2;
+    s->context_dirty = 1;
+    return 0;
+}
+
+static av_cold void uninit(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+
+    if (s->sampler_ready)
+        ff_diff_sampler_uninit(&s->sampler);
+    ff_diff_denoiser_free(&s->dn);
+    if (s->dnn_ready)
+        ff_diff_dnn_uninit(&s->dnn);
+    ff_diff_model_free(&s->model);
+    av_freep(&s->hist);
+    av_freep(&s->hist_events);
+    av_freep(&s->ctx_clip);
+    av_freep(&s->ctx_mask);
+    av_freep(&s->chunk_prompt);
+    av_freep(&s->xi);
+    av_freep(&s->yi);
+    av_freep(&s->xw);
+    av_freep(&s->yw);
+}
+
+/* bilinear resampling tables from n source samples to m output samples */
+static int make_table(int n, int m, int **idx, uint8_t **w)
+{
+    *idx = av_malloc_array(m, sizeof(**idx));
+    *w   = av_malloc(m);
+    if (!*idx || !*w)
+        return AVERROR(ENOMEM);
+    for (int i = 0; i < m; i++) {
+        double x = (i + 0.5) * n / m - 0.5;
+        int x0 = floor(x);
+        double f = x - x0;
+        if (x0 < 0) {
+            x0 = 0;
+            f  = 0;
+        } else if (x0 >= n - 1) {
+            x0 = n - 2 < 0 ? 0 : n - 2;
+            f  = n > 1 ? 1 : 0;
+        }
+        (*idx)[i] = x0;
+        (*w)[i]   = lrint(f * 255);
+    }
+    return 0;
+}
+
+static int config_props(AVFilterLink *outlink)
+{
+    AVFilterContext *ctx = outlink->src;
+    SoragenContext *s = ctx->priv;
+    FilterLink *l = ff_filter_link(outlink);
+    const DiffModelConfig *c = &s->model->cfg;
+    const size_t fsz = (size_t)3 * c->size * c->size;
+    int ret;
+
+    outlink->w = s->w;
+    outlink->h = s->h;
+    outlink->time_base = av_inv_q(s->frame_rate);
+    outlink->sample_aspect_ratio = (AVRational){ 1, 1 };
+    l->frame_rate = s->frame_rate;
+    s->nb_frames = s->duration < 0 ? -1 :
+                   av_rescale_q_rnd(s->duration, AV_TIME_BASE_Q, outlink->time_base, AV_ROUND_UP);
+
+    if ((ret = make_table(c->size, s->w, &s->xi, &s->xw)) < 0 ||
+        (ret = make_table(c->size, s->h, &s->yi, &s->yw)) < 0)
+        return ret;
+
+    if (!s->dnn_ready) {
+        int threads = s->threads ? s->threads : av_cpu_count();
+        if ((ret = ff_diff_dnn_init(&s->dnn, threads, ctx)) < 0)
+            return ret;
+        s->dnn_ready = 1;
+        ret = ff_diff_denoiser_init(&s->dn, s->model, &s->dnn, s->batch,
+                                    s->precision == PRECISION_BF16, ctx);
+        if (ret < 0)
+            return ret;
+        if ((ret = ff_diff_sampler_init(&s->sampler, s->dn)) < 0)
+            return ret;
+        s->sampler_ready = 1;
+        s->cap = 2 * c->frames;
+        s->hist        = av_malloc_array(s->cap, fsz * sizeof(float));
+        s->hist_events = av_malloc_array(s->cap, DIFF_N_EVENTS * sizeof(float));
+        s->ctx_clip    = av_calloc(c->frames * fsz, sizeof(float));
+        s->ctx_mask    = av_calloc(c->frames * fsz / 3, sizeof(float));
+        if (!s->hist || !s->hist_events || !s->ctx_clip || !s->ctx_mask)
+            return AVERROR(ENOMEM);
+    }
+    return 0;
+}
+
+/* native position of output frame n: integer part and 8-bit fraction */
+static void native_pos(const SoragenContext *s, int64_t n, int64_t *i0, int *frac)
+{
+    int64_t num = n * s->model->cfg.fps * s->frame_rate.den;
+    int64_t den = s->frame_rate.num;
+    *i0   = num / den;
+    *frac = (int)(((num % den) * 256 + den / 2) / den);
+    if (*frac == 256) {
+        (*i0)++;
+        *frac = 0;
+    }
+}
+
+static int start_chunk(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+    const DiffModelConfig *c = &s->model->cfg;
+    const size_t plane = (size_t)c->size * c->size, fsz = 3 * plane;
+    const int known = s->chunk ? s->overlap : 0;
+    int ret;
+
+    if (s->context_dirty && (ret = update_context(ctx)) < 0)
+        return ret;
+    memset(s->ctx_clip, 0, c->frames * fsz * sizeof(float));
+    memset(s->ctx_mask, 0, c->frames * plane * sizeof(float));
+    for (int f = 0; f < known; f++) {
+        int64_t src = s->nb_native - known + f - s->base;
+        av_assert0(src >= 0 && src < s->cap);
+        memcpy(s->ctx_clip + f * fsz, s->hist + src * fsz, fsz * sizeof(float));
+        for (size_t i = 0; i < plane; i++)
+            s->ctx_mask[f * plane + i] = 1.0f;
+    }
+    ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->chunk, s->steps,
+                                s->batch > 1 ? s->guidance : 1.0f, s->method,
+                                s->ctx_clip, s->ctx_mask);
+    if (ret < 0)
+        return ret;
+    av_log(ctx, AV_LOG_DEBUG, "chunk %"PRId64": native frames from %"PRId64", %d context\n",
+           s->chunk, s->nb_native, known);
+    s->running = 1;
+    return 0;
+}
+
+static int finish_chunk(AVFilterContext *ctx, int64_t needed)
+{
+    SoragenContext *s = ctx->priv;
+    const DiffModelConfig *c = &s->model->cfg;
+    const size_t fsz = (size_t)3 * c->size * c->size;
+    const int known = s->chunk ? s->overlap : 0, fresh = c->frames - known;
+    const float *clip = ff_diff_sampler_result(&s->sampler);
+    int64_t drop = FFMIN(needed, s->nb_native - s->overlap) - s->base;
+
+    /* keep what output frames and the next chunk's context still need */
+    if (drop > 0) {
+        int64_t keep = s->nb_native - s->base - drop;
+        memmove(s->hist, s->hist + drop * fsz, keep * fsz * sizeof(float));
+        memmove(s->hist_events, s->hist_events + drop * DIFF_N_EVENTS,
+                keep * DIFF_N_EVENTS * sizeof(float));
+        s->base += drop;
+    }
+    av_assert0(s->nb_native - s->base + fresh <= s->cap);
+    for (int f = 0; f < fresh; f++) {
+        int64_t dst = s->nb_native - s->base + f;
+        memcpy(s->hist + dst * fsz, clip + (known + f) * fsz, fsz * sizeof(float));
+        for (int e = 0; e < DIFF_N_EVENTS; e++) {
+            float logit = s->sampler.events[(known + f) * DIFF_N_EVENTS + e];
+            s->hist_events[dst * DIFF_N_EVENTS + e] = 1.0f / (1.0f + expf(-logit));
+        }
+    }
+    s->nb_native += fresh;
+    s->chunk++;
+    s->running = 0;
+    return 0;
+}
+
+static inline uint8_t to_u8(float v)
+{
+    int x = lrintf((v + 1.0f) * 127.5f);
+    return av_clip_uint8(x);
+}
+
+static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0, int frac)
+{
+    SoragenContext *s = ctx->priv;
+    const DiffModelConfig *c = &s->model->cfg;
+    const int n = c->size;
+    const size_t plane = (size_t)n * n;
+    const float *f0 = s->hist + (i0 - s->base) * 3 * plane;
+    const float *f1 = frac ? f0 + 3 * plane : f0;
+    const float ft = frac / 256.0f;
+    AVFrame *out = ff_get_video_buffer(outlink, s->w, s->h);
+    char buf[64];
+
+    if (!out)
+        return AVERROR(ENOMEM);
+    for (int y = 0; y < s->h; y++) {
+        uint8_t *dst = out->data[0] + y * out->linesize[0];
+        const int sy = s->yi[y], sy1 = FFMIN(sy + 1, n - 1);
+        const float wy = s->yw[y] / 255.0f;
+        for (int x = 0; x < s->w; x++) {
+            const int sx = s->xi[x], sx1 = FFMIN(sx + 1, n - 1);
+            const float wx = s->xw[x] / 255.0f;
+            for (int ch = 0; ch < 3; ch++) {
+                const float *p0 = f0 + ch * plane, *p1 = f1 + ch * plane;
+                float a0 = (p0[sy * n + sx]  * (1 - wx) + p0[sy * n + sx1]  * wx) * (1 - wy) +
+                           (p0[sy1 * n + sx] * (1 - wx) + p0[sy1 * n + sx1] * wx) * wy;
+                float a1 = (p1[sy * n + sx]  * (1 - wx) + p1[sy * n + sx1]  * wx) * (1 - wy) +
+                           (p1[sy1 * n + sx] * (1 - wx) + p1[sy1 * n + sx1] * wx) * wy;
+                dst[3 * x + ch] = to_u8(a0 + (a1 - a0) * ft);
+            }
+        }
+    }
+    out->pts = s->pts++;
+    out->duration = 1;
+    av_dict_set(&out->metadata, "lavfi.soragen.prompt", s->chunk_prompt, 0);
+    snprintf(buf, sizeof(buf), "%"PRIu64, s->used_seed);
+    av_dict_set(&out->metadata, "lavfi.soragen.seed", buf, 0);
+    snprintf(buf, sizeof(buf), "%d", s->steps);
+    av_dict_set(&out->metadata, "lavfi.soragen.steps", buf, 0);
+    snprintf(buf, sizeof(buf), "%g", s->guidance);
+    av_dict_set(&out->metadata, "lavfi.soragen.guidance", buf, 0);
+    av_dict_set(&out->metadata, "lavfi.soragen.model", av_basename(s->model->path), 0);
+    snprintf(buf, sizeof(buf), "%"PRId64, i0);
+    av_dict_set(&out->metadata, "lavfi.soragen.native_frame", buf, 0);
+    snprintf(buf, sizeof(buf), "%.3f", s->hist_events[(i0 - s->base) * DIFF_N_EVENTS]);
+    av_dict_set(&out->metadata, "lavfi.soragen.contact", buf, 0);
+    snprintf(buf, sizeof(buf), "%.3f", s->hist_events[(i0 - s->base) * DIFF_N_EVENTS + 1]);
+    av_dict_set(&out->metadata, "lavfi.soragen.footfall", buf, 0);
+    return ff_filter_frame(outlink, out);
+}
+
+static int activate(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+    AVFilterLink *outlink = ctx->outputs[0];
+    int64_t i0;
+    int frac, ret;
+
+    if (!ff_outlink_frame_wanted(outlink))
+        return FFERROR_NOT_READY;
+    if (s->nb_frames >= 0 && s->pts >= s->nb_frames) {
+        ff_outlink_set_status(outlink, AVERROR_EOF, s->pts);
+        return 0;
+    }
+    native_pos(s, s->pts, &i0, &frac);
+    if (i0 + !!frac < s->nb_native)
+        return output_frame(ctx, outlink, i0, frac);
+
+    /* the frame is not generated yet: one network evaluation, then come back */
+    if (!s->running && (ret = start_chunk(ctx)) < 0)
+        return ret;
+    ret = ff_diff_sampler_step(&s->sampler);
+    if (ret < 0)
+        return ret;
+    if (ret > 0 && (ret = finish_chunk(ctx, i0)) < 0)
+        return ret;
+    ff_filter_set_ready(ctx, 100);
+    return 0;
+}
+
+static int process_command(AVFilterContext *ctx, const char *cmd, const char *args,
+                           char *res, int res_len, int flags)
+{
+    SoragenContext *s = ctx->priv;
+    int tokens[256], nb, ret;
+
+    if (!strcmp(cmd, "prompt") || !strcmp(cmd, "p")) {
+        if ((ret = parse_prompt(ctx, args, tokens, &nb)) < 0)
+            return ret; /* keep the current prompt */
+        if ((ret = ff_filter_process_command(ctx, cmd, args, res, res_len, flags)) < 0)
+            return ret;
+        memcpy(s->tokens, tokens, nb * sizeof(*tokens));
+        s->nb_tokens = nb;
+        s->context_dirty = 1;
+        av_log(ctx, AV_LOG_VERBOSE, "prompt '%s' from chunk %"PRId64"\n",
+               s->prompt, s->chunk + s->running);
+        return 0;
+    }
+    if (!strcmp(cmd, "guidance") && s->batch < 2) {
+        av_log(ctx, AV_LOG_ERROR, "guidance was 1 at start: the unguided plan cannot change it\n");
+        return AVERROR(EINVAL);
+    }
+    ret = ff_filter_process_command(ctx, cmd, args, res, res_len, flags);
+    if (ret >= 0 && !strcmp(cmd, "seed") && s->seed >= 0)
+        s->used_seed = s->seed;
+    return ret;
+}
+
+static const AVFilterPad soragen_outputs[] = {
+    {
+        .name          = "video",
+        .type          = AVMEDIA_TYPE_VIDEO,
+        .config_props  = config_props,
+    },
+};
+
+const AVFilter ff_avsrc_soragen = {
+    .name            = "soragen",
+    .description     = NULL_IF_CONFIG_SMALL("Generate video from a text prompt with a diffusion model."),
+    .priv_size       = sizeof(SoragenContext),
+    .priv_class      = &soragen_class,
+    .init            = init,
+    .uninit          = uninit,
+    .activate        = activate,
+    .inputs          = NULL,
+    FILTER_OUTPUTS(soragen_outputs),
+    FILTER_SINGLE_PIXFMT(AV_PIX_FMT_RGB24),
+    .process_command = process_command,
+};
