@@ -1,0 +1,59 @@
+# soragen: FFmpeg 7.1 with the soragen filter and its diffusion engine.
+#
+#   make          build build/ffmpeg and build/ffprobe (runs ./configure if needed)
+#   make check    build everything and run every test (unit, fuzz corpus, FATE, docs)
+#   make bench    engine vs PyTorch timings
+#   make eval     generate clips for a prompt set and score them
+
+REPO  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+-include $(REPO)/config.mak
+BUILD   ?= $(REPO)/build
+FFBUILD ?= $(BUILD)/ffmpeg-build
+FFSRC   ?= $(BUILD)/ffmpeg-src
+JOBS    ?= $(shell nproc)
+PYTHON  ?= /usr/bin/python3
+
+ENGINE_SRC := $(wildcard $(REPO)/libavfilter/diffusion/*.c)
+ENGINE_HDR := $(wildcard $(REPO)/libavfilter/diffusion/*.h)
+TEST_SRC   := $(wildcard $(REPO)/tests/*_test.c)
+TEST_BIN   := $(patsubst $(REPO)/tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TEST_CFLAGS = -std=c17 -O2 -g -Wall -I$(FFBUILD) -I$(FFSRC) -I$(REPO)
+TEST_LIBS   = $(FFBUILD)/libavutil/libavutil.a -ldnnl -lgomp -lsndfile -lm -lpthread
+
+.PHONY: all ffmpeg check tests fate bench eval clean distclean
+all: ffmpeg
+
+$(REPO)/config.mak: $(REPO)/configure $(wildcard $(REPO)/patches/ffmpeg-7.1/*.patch)
+	cd $(REPO) && ./configure
+
+ffmpeg: $(REPO)/config.mak
+	$(MAKE) -C $(FFBUILD) -j$(JOBS) ffmpeg ffprobe
+	ln -sf $(FFBUILD)/ffmpeg $(BUILD)/ffmpeg
+	ln -sf $(FFBUILD)/ffprobe $(BUILD)/ffprobe
+
+$(FFBUILD)/libavutil/libavutil.a: ffmpeg
+
+$(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+
+tests: $(TEST_BIN)
+
+check: ffmpeg tests
+	@BUILD=$(BUILD) FFBUILD=$(FFBUILD) FFSRC=$(FFSRC) PYTHON=$(PYTHON) JOBS=$(JOBS) \
+	    $(REPO)/tests/run-checks.sh $(TEST_BIN)
+
+bench: ffmpeg tests
+	@test -x $(REPO)/tests/bench.sh || { echo "make bench: tests/bench.sh is missing" >&2; exit 1; }
+	BUILD=$(BUILD) PYTHON=$(PYTHON) $(REPO)/tests/bench.sh
+
+eval: ffmpeg
+	@test -f $(REPO)/models/train/evaluate.py || { echo "make eval: models/train/evaluate.py is missing" >&2; exit 1; }
+	OMP_NUM_THREADS=$(JOBS) OMP_WAIT_POLICY=PASSIVE $(PYTHON) $(REPO)/models/train/evaluate.py --ffmpeg $(BUILD)/ffmpeg
+
+clean:
+	-$(MAKE) -C $(FFBUILD) clean
+	rm -rf $(BUILD)/tests
+
+distclean:
+	rm -rf $(BUILD) $(REPO)/config.mak

@@ -1,0 +1,41 @@
+# FATE tests of the soragen filter.  Linked into FFmpeg's tests/fate/ by
+# soragen's configure; references live in the soragen repo's fate/ref/.
+# $(SRC_PATH)/soragen is a link to the soragen repo (fixtures, models).
+#
+# The pixels come from float math (oneDNN matmuls, libm): they are compared
+# with CMP=stddev on 8-bit samples, not by CRC, so that another CPU or
+# thread count passes while a real regression (a wrong layer, a wrong
+# sampler step) fails.  Timestamps and metadata are exact (CMP=diff).
+
+SORAGEN_TINY = model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p='a hippo bounces on the sand':seed=7:steps=4:threads=1
+
+# 8 frames through three chunks (4 frames, then 2 new + 2 carried over)
+FATE_SORAGEN += fate-soragen-tiny-f32
+fate-soragen-tiny-f32: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=32x32:d=1" -f rawvideo -
+fate-soragen-tiny-f32: CMP = stddev
+fate-soragen-tiny-f32: CMP_UNIT = 1
+fate-soragen-tiny-f32: FUZZ = 0.5
+
+# the bf16 path against the f32 reference frames: same picture, coarser math
+FATE_SORAGEN += fate-soragen-tiny-bf16
+fate-soragen-tiny-bf16: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=32x32:d=1:precision=bf16" -f rawvideo -
+fate-soragen-tiny-bf16: REF = $(SRC_PATH)/tests/ref/fate/soragen-tiny-f32
+fate-soragen-tiny-bf16: CMP = stddev
+fate-soragen-tiny-bf16: CMP_UNIT = 1
+fate-soragen-tiny-bf16: FUZZ = 3
+
+# output rate 24 from native 8: pts, frame count and which native frame
+FATE_SORAGEN += fate-soragen-rate
+fate-soragen-rate: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=16x16:r=24:d=0.5,metadata=mode=print:key=lavfi.soragen.native_frame:file=-" -f null -
+fate-soragen-rate: CMP = diff
+
+# a prompt sent by sendcmd applies from the next chunk on
+FATE_SORAGEN += fate-soragen-command
+fate-soragen-command: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=16x16:d=1.5,sendcmd=c='0.25 soragen prompt the cat bounces on the sand',metadata=mode=print:key=lavfi.soragen.prompt:file=-" -f null -
+fate-soragen-command: CMP = diff
+
+FATE_SORAGEN-$(call ALLYES, SORAGEN_FILTER METADATA_FILTER SENDCMD_FILTER RAWVIDEO_ENCODER \
+                           RAWVIDEO_MUXER WRAPPED_AVFRAME_ENCODER NULL_MUXER) += $(FATE_SORAGEN)
+
+FATE_FFMPEG += $(FATE_SORAGEN-yes)
+fate-soragen: $(FATE_SORAGEN-yes)
