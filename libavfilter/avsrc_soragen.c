@@ -84,7 +84,9 @@ typedef struct SoragenContext {
     int tokens[256];
     int nb_tokens;
     int context_dirty;
-    char *chunk_prompt;      /* prompt of the chunk being generated */
+    char *chunk_prompt;      /* prompt of the newest chunk */
+    char *prev_prompt;       /* prompt of the chunk before it */
+    int64_t chunk_start;     /* first native frame of the newest chunk */
 
     /* native frames: [cap][3][size][size] in [-1, 1], first is native index base */
     float *hist;
@@ -174,13 +176,8 @@ static int update_context(AVFilterContext *ctx)
             ret = ff_diff_denoiser_set_context(s->dn, 1, text, 1);
     }
     av_free(text);
-    if (ret >= 0) {
+    if (ret >= 0)
         s->context_dirty = 0;
-        av_freep(&s->chunk_prompt);
-        s->chunk_prompt = av_strdup(s->prompt);
-        if (!s->chunk_prompt)
-            ret = AVERROR(ENOMEM);
-    }
     return ret;
 }
 
@@ -242,6 +239,7 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->ctx_clip);
     av_freep(&s->ctx_mask);
     av_freep(&s->chunk_prompt);
+    av_freep(&s->prev_prompt);
     av_freep(&s->xi);
     av_freep(&s->yi);
     av_freep(&s->xw);
@@ -339,6 +337,12 @@ static int start_chunk(AVFilterContext *ctx)
 
     if (s->context_dirty && (ret = update_context(ctx)) < 0)
         return ret;
+    av_freep(&s->prev_prompt);
+    s->prev_prompt  = s->chunk_prompt;
+    s->chunk_prompt = av_strdup(s->prompt);
+    if (!s->chunk_prompt)
+        return AVERROR(ENOMEM);
+    s->chunk_start = s->nb_native;
     memset(s->ctx_clip, 0, c->frames * fsz * sizeof(float));
     memset(s->ctx_mask, 0, c->frames * plane * sizeof(float));
     for (int f = 0; f < known; f++) {
@@ -430,7 +434,8 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     }
     out->pts = s->pts++;
     out->duration = 1;
-    av_dict_set(&out->metadata, "lavfi.soragen.prompt", s->chunk_prompt, 0);
+    av_dict_set(&out->metadata, "lavfi.soragen.prompt",
+                i0 < s->chunk_start && s->prev_prompt ? s->prev_prompt : s->chunk_prompt, 0);
     snprintf(buf, sizeof(buf), "%"PRIu64, s->used_seed);
     av_dict_set(&out->metadata, "lavfi.soragen.seed", buf, 0);
     snprintf(buf, sizeof(buf), "%d", s->steps);
