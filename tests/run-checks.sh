@@ -34,10 +34,10 @@ done
 run doc-texinfo makeinfo --no-headers --force -o /dev/null "$REPO/doc/soragen.texi"
 
 # FATE: list our tests and run each, so every one is counted
-fates=$(make -s -C "$FFBUILD" fate-list 2>/dev/null | grep '^soragen-' || true)
+fates=$(make -s -C "$FFBUILD" fate-list 2>/dev/null | grep '^fate-soragen-' || true)
 [ -n "$fates" ] || { echo "FAIL fate: no soragen FATE tests found"; fail=$((fail + 1)); }
 for f in $fates; do
-    run "fate-$f" make -s -C "$FFBUILD" "fate-$f" SAMPLES=
+    run "$f" make -s -C "$FFBUILD" "$f" SAMPLES=
 done
 
 echo "$pass passed, $fail failed"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# soragen's user-facing errors: each bad input must fail with a clear
+# message (never crash, never hang), warnings must name unknown words.
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+FFMPEG=${BUILD:-$REPO/build}/ffmpeg
+TINY=$REPO/tests/fixtures/tiny-model.safetensors
+fail=0
+n=0
+
+# expect STATUS PATTERN FILTERGRAPH: STATUS is ok or error; PATTERN must be in stderr
+expect() {
+    want=$1 pattern=$2 graph=$3
+    n=$((n + 1))
+    out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -lavfi "$graph" -f null - 2>&1)
+    rc=$?
+    case $rc in 124|132|134|135|136|139)
+        echo "FAIL [$graph]: crashed or hung (status $rc)"; fail=$((fail + 1)); return ;;
+    esac
+    if { [ $want = ok ] && [ $rc != 0 ]; } || { [ $want = error ] && [ $rc = 0 ]; }; then
+        echo "FAIL [$graph]: status $rc, wanted $want"; echo "$out" | tail -n 3; fail=$((fail + 1)); return
+    fi
+    if ! printf '%s' "$out" | grep -q -- "$pattern"; then
+        echo "FAIL [$graph]: no message matching '$pattern'"; echo "$out" | tail -n 3; fail=$((fail + 1)); return
+    fi
+    echo "ok   [$graph] -> $pattern"
+}
+
+expect error "No prompt given"           "soragen=model=$TINY"
+expect error "has no word the model knows" "soragen=model=$TINY:p=zebra"
+expect ok    "does not know (ignored): zebra purple" "soragen=model=$TINY:p=a zebra hippo purple:d=0.25:steps=1:s=16x16"
+expect error "Could not load the model"  "soragen=model=/nonexistent.safetensors:p=a hippo"
+expect error "not a valid safetensors file" "soragen=model=$REPO/tests/fuzz/safetensors/truncated:p=a hippo"
+expect error "not a soragen-1 model"     "soragen=model=$REPO/tests/fuzz/safetensors/whitespace:p=a hippo"
+expect error "unsupported prediction type" "soragen=model=$REPO/tests/fuzz/safetensors/valid-mixed:p=a hippo"
+expect error "overlap 4 must be below"   "soragen=model=$TINY:p=a hippo:overlap=4"
+expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
+echo "$((n - fail)) passed, $fail failed"
+[ $fail = 0 ]
