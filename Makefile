@@ -43,8 +43,11 @@ check: ffmpeg tests
 	@BUILD=$(BUILD) FFBUILD=$(FFBUILD) FFSRC=$(FFSRC) PYTHON=$(PYTHON) JOBS=$(JOBS) \
 	    $(REPO)/tests/run-checks.sh $(TEST_BIN)
 
-bench: ffmpeg tests
-	@test -x $(REPO)/tests/bench.sh || { echo "make bench: tests/bench.sh is missing" >&2; exit 1; }
+$(BUILD)/tests/bench_engine: $(REPO)/tests/bench/bench_engine.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+
+bench: ffmpeg $(BUILD)/tests/bench_engine
 	BUILD=$(BUILD) PYTHON=$(PYTHON) $(REPO)/tests/bench.sh
 
 eval: ffmpeg
