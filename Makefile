@@ -31,7 +31,9 @@ ffmpeg: $(REPO)/config.mak
 	ln -sf $(FFBUILD)/ffmpeg $(BUILD)/ffmpeg
 	ln -sf $(FFBUILD)/ffprobe $(BUILD)/ffprobe
 
-$(FFBUILD)/libavutil/libavutil.a: ffmpeg
+# built by the FFmpeg build; order-only, so tests relink only when it changes
+$(FFBUILD)/libavutil/libavutil.a: | ffmpeg
+	@:
 
 $(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
 	@mkdir -p $(dir $@)

@@ -46,6 +46,7 @@
 #include "libavfilter/diffusion/safetensors.h"
 #include "libavfilter/diffusion/sampler.h"
 #include "libavfilter/diffusion/text_encoder.h"
+#include "libavfilter/diffusion/tokenizer.h"
 
 static int failures;
 
@@ -248,6 +249,25 @@ int main(int argc, char **argv)
     check("text encoder", got, want, n, 1e-4);
     av_free(want);
     av_free(got);
+
+    {
+        /* tokenizer rule shared with models/train/vocab.py */
+        int ids[8], trunc, n;
+        char unk[64];
+        n = ff_diff_tokenize(m, "A Hippo \"the cat\" zzz, bounces!on-SAND", ids, 8, unk, sizeof(unk), &trunc);
+        if (n != 5 || ids[0] != 3 || ids[1] != 4 || ids[2] != 5 || ids[3] != 6 || ids[4] != 8 ||
+            strcmp(unk, "zzz") || trunc) {
+            printf("FAIL tokenizer: %d ids, unknown '%s'\n", n, unk);
+            failures++;
+        } else {
+            printf("ok   tokenizer (case, punctuation, quoted dialogue, unknown words)\n");
+        }
+        n = ff_diff_tokenize(m, "a a a a a a a a a a", ids, 8, unk, sizeof(unk), &trunc);
+        if (n != 8 || !trunc) {
+            printf("FAIL tokenizer truncation: %d ids\n", n);
+            failures++;
+        }
+    }
 
     run_precision(m, ref, 0);
     run_precision(m, ref, 1);
