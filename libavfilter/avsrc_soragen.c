@@ -354,7 +354,7 @@ static int start_chunk(AVFilterContext *ctx)
     }
     ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->chunk, s->steps,
                                 s->batch > 1 ? s->guidance : 1.0f, s->method,
-                                s->ctx_clip, s->ctx_mask);
+                                s->ctx_clip, s->ctx_mask, 1.0f, NULL);
     if (ret < 0)
         return ret;
     av_log(ctx, AV_LOG_DEBUG, "chunk %"PRId64": native frames from %"PRId64", %d context\n",

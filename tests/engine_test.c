@@ -168,7 +168,7 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
             continue;
         }
         for (int run = 0; run < 2; run++) {
-            ret = ff_diff_sampler_start(&s, 1234, 5, 4, 2.5f, method, ctx_clip, ctx_mask);
+            ret = ff_diff_sampler_start(&s, 1234, 5, 4, 2.5f, method, ctx_clip, ctx_mask, 1.0f, NULL);
             while (ret == 0)
                 ret = ff_diff_sampler_step(&s);
             if (ret < 0) {
@@ -189,6 +189,28 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
         /* one guided Euler step of 4 from t = 0.63 is not on the 4-step grid:
          * check the step arithmetic separately from the sampler's grid */
         ff_diff_sampler_uninit(&s);
+        av_free(want);
+    }
+    {
+        /* SDEdit: 3 Euler steps over [0.6, 0] from a noised init clip */
+        float *init = ref_tensor(ref, "sdedit/init", NULL), *want = ref_tensor(ref, "sdedit/out", NULL);
+        if (init && want && ff_diff_sampler_init(&s, dn) >= 0) {
+            ret = ff_diff_sampler_start(&s, 99, 0, 3, 2.5f, DIFF_SAMPLER_EULER, ctx_clip, ctx_mask,
+                                        0.6f, init);
+            while (ret == 0)
+                ret = ff_diff_sampler_step(&s);
+            snprintf(what, sizeof(what), "%s SDEdit from t=0.6 (3 steps)", tag);
+            if (ret < 0) {
+                printf("FAIL %s: sampler error %d\n", what, ret);
+                failures++;
+            } else {
+                check(what, ff_diff_sampler_result(&s), want, clip, bf16 ? 0.06 : 1e-4);
+            }
+            ff_diff_sampler_uninit(&s);
+        } else {
+            failures++;
+        }
+        av_free(init);
         av_free(want);
     }
     {

@@ -67,9 +67,10 @@ int ff_diff_sampler_evals(int steps, enum DiffSamplerMethod method)
 
 int ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int steps,
                           float guidance, enum DiffSamplerMethod method,
-                          const float *ctx_clip, const float *ctx_mask)
+                          const float *ctx_clip, const float *ctx_mask,
+                          float t_start, const float *init)
 {
-    if (steps < 1)
+    if (steps < 1 || !(t_start > 0.0f && t_start <= 1.0f) || (t_start < 1.0f && !init))
         return AVERROR(EINVAL);
     if (guidance != 1.0f && s->dn->batch < 2)
         return AVERROR(EINVAL);
@@ -78,7 +79,11 @@ int ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int st
     s->method   = method;
     s->step     = 0;
     s->stage    = 0;
+    s->t_start  = t_start;
     ff_diff_normal(s->x, s->clip, seed, stream);
+    if (init)
+        for (size_t i = 0; i < s->clip; i++)
+            s->x[i] = (1.0f - t_start) * init[i] + t_start * s->x[i];
     if (ctx_clip && ctx_mask) {
         memcpy(s->ctx_clip, ctx_clip, s->clip * sizeof(float));
         memcpy(s->ctx_mask, ctx_mask, s->clip / 3 * sizeof(float));
@@ -106,8 +111,8 @@ static int predict(DiffSampler *s, const float *x, float t)
 
 int ff_diff_sampler_step(DiffSampler *s)
 {
-    const float t0 = 1.0f - (float)s->step / s->steps;
-    const float t1 = 1.0f - (float)(s->step + 1) / s->steps;
+    const float t0 = s->t_start * (1.0f - (float)s->step / s->steps);
+    const float t1 = s->t_start * (1.0f - (float)(s->step + 1) / s->steps);
     int ret;
 
     if (s->step >= s->steps)

@@ -33,7 +33,7 @@ enum DiffSamplerMethod {
 
 /**
  * Rectified flow, t = 1 is noise: x_t = (1 - t) x0 + t eps.  The network
- * predicts x0 and v = (x_t - x0) / t.  Time grid t_i = 1 - i / steps.
+ * predicts x0 and v = (x_t - x0) / t.  Time grid t_i = t_start (1 - i / steps).
  * Guidance: x0 = x0_u + g (x0_c - x0_u), branch 0 conditional, branch 1
  * unconditional (only with guidance != 1).  Mirrors models/train/sampler.py.
  *
@@ -45,6 +45,7 @@ typedef struct DiffSampler {
     enum DiffSamplerMethod method;
     int steps;
     float guidance;
+    float t_start;     /* 1: from pure noise; < 1: from a noised init clip */
     int step;          /* next step */
     int stage;         /* Heun: 0 = Euler predictor, 1 = corrector */
     size_t clip;       /* floats in one clip */
@@ -57,11 +58,14 @@ void ff_diff_sampler_uninit(DiffSampler *s);
 
 /**
  * Start a clip: noise of (seed, stream); ctx_clip/ctx_mask may be NULL
- * (nothing known) and are copied.
+ * (nothing known) and are copied.  t_start = 1 starts from pure noise;
+ * t_start < 1 (SDEdit) starts from x = (1 - t_start) init + t_start noise and
+ * runs the steps over [t_start, 0].
  */
 int  ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int steps,
                            float guidance, enum DiffSamplerMethod method,
-                           const float *ctx_clip, const float *ctx_mask);
+                           const float *ctx_clip, const float *ctx_mask,
+                           float t_start, const float *init);
 
 /** One network evaluation.  Returns 1 when the clip is done, 0 if not, <0 on error. */
 int  ff_diff_sampler_step(DiffSampler *s);

@@ -10,6 +10,7 @@ PyTorch reference outputs computed from exactly those fp16 weights:
   den/x0_cond, den/x0_uncond, den/ev_cond   one denoiser pass, both branches
   step/x_next                      one guided Euler step from den/xt
   sample/euler, sample/heun        whole clips from seed 1234, 4 steps
+  sdedit/init, sdedit/out          3 Euler steps from t = 0.6 on a noised init clip (seed 99)
   noise/seed7_stream3              the first 1000 values of rng.normal(7, 3)
 Regenerate only when the architecture changes; tests/engine_test.c states
 the tolerances.
@@ -78,6 +79,11 @@ def main(out):
         clip, _ = sample(m, tokens, seed=1234, steps=4, guidance=g_scale, method=method,
                          stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo)
         ref["sample/" + method] = clip[0]
+    init = torch.rand(1, T, 3, H, H, generator=g) * 2 - 1
+    clip, _ = sample(m, tokens, seed=99, steps=3, guidance=g_scale, method="euler", stream=0,
+                     ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo, t_start=0.6, init=init)
+    ref["sdedit/init"] = init[0]
+    ref["sdedit/out"] = clip[0]
     ref["noise/seed7_stream3"] = torch.from_numpy(rng.normal(7, 3, 1000))
     save_safetensors(os.path.join(out, "tiny-ref.safetensors"), ref,
                      {"cfg_scale": str(g_scale), "seed": "1234", "stream": "5",

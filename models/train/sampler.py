@@ -1,7 +1,9 @@
 """Flow-matching sampler (mirrors libavfilter/diffusion/sampler.c).
 
 Rectified flow: x_t = (1 - t) x0 + t eps, t = 1 is noise.  The network
-predicts x0; the velocity is v = (x_t - x0) / t.  Time grid: t_i = 1 - i/steps.
+predicts x0; the velocity is v = (x_t - x0) / t.  Time grid:
+t_i = t_start (1 - i/steps), t_start = 1 unless SDEdit starts from a noised
+init clip x = (1 - t_start) init + t_start eps.
 Euler: x_{i+1} = x_i + (t_{i+1} - t_i) v(x_i, t_i).
 Heun: the Euler step, then (except when t_{i+1} = 0) average v(x_i, t_i) and
 v(x_{i+1}, t_{i+1}).
@@ -31,8 +33,9 @@ def predict(model, x, t, ctx_clip, ctx_mask, tokens, uncond_tokens, cameo, guida
 
 @torch.no_grad()
 def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0,
-           ctx_clip=None, ctx_mask=None, cameo=None, trace=None):
-    """tokens: [1, L] ids.  Returns (x0 clip [1, T, 3, H, W] in [-1, 1], events [1, T, 2])."""
+           ctx_clip=None, ctx_mask=None, cameo=None, trace=None, t_start=1.0, init=None):
+    """tokens: [1, L] ids.  Returns (x0 clip [1, T, 3, H, W] in [-1, 1], events [1, T, 2]).
+    t_start < 1 (SDEdit): start from (1 - t_start) init + t_start noise."""
     cfg = model.config
     T, H, W = cfg["frames"], cfg["size"], cfg["size"]
     if ctx_clip is None:
@@ -40,10 +43,12 @@ def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0
         ctx_mask = torch.zeros(1, T, 1, H, W)
     uncond = torch.zeros(1, 1, dtype=torch.long)
     x = initial_noise(seed, stream, T, H, W)
+    if init is not None:
+        x = (1.0 - t_start) * init + t_start * x
     ev = None
     for i in range(steps):
-        t0 = 1.0 - i / steps
-        t1 = 1.0 - (i + 1) / steps
+        t0 = t_start * (1.0 - i / steps)
+        t1 = t_start * (1.0 - (i + 1) / steps)
         x0, ev = predict(model, x, t0, ctx_clip, ctx_mask, tokens, uncond, cameo, guidance)
         v0 = (x - x0) / t0
         xn = x + (t1 - t0) * v0
