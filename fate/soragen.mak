@@ -42,3 +42,30 @@ FATE_SORAGEN-$(call ALLYES, SORAGEN_FILTER METADATA_FILTER SENDCMD_FILTER RAWVID
 
 FATE_FFMPEG += $(FATE_SORAGEN-yes)
 fate-soragen: $(FATE_SORAGEN-yes)
+
+# remix: the tiny model re-generates parts of testsrc2
+REMIX_TINY = model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:seed=3:steps=4:threads=1
+REMIX_SRC = -f lavfi -i testsrc2=s=96x72:r=25:d=0.44
+REMIX_LEFT = -f lavfi -i color=black:s=96x72:r=25:d=0.44,format=gray,drawbox=x=0:y=0:w=48:h=72:color=white:t=fill
+
+# everything outside the mask is the input, bit for bit: the right half of
+# the output has the CRCs of the right half of testsrc2
+FATE_REMIX += fate-remix-mask-outside-exact
+fate-remix-mask-outside-exact: CMD = framecrc $(REMIX_SRC) $(REMIX_LEFT) -filter_complex "[0]format=yuv420p[v];[v][1]remix=$(REMIX_TINY):p=a_cat:mask=1,crop=48:72:48:0"
+
+# frames the timeline disables pass untouched (the first 4 of 11 here)
+FATE_REMIX += fate-remix-timeline
+fate-remix-timeline: CMD = framecrc $(REMIX_SRC) -vf "format=yuv420p,remix=$(REMIX_TINY):p=a_cat:enable=trunc(n/4),select=not(trunc(n/4))"
+
+# the whole picture from the prompt at strength 0.7, two windows
+FATE_REMIX += fate-remix-full
+fate-remix-full: CMD = ffmpeg $(REMIX_SRC) -vf format=rgb24,remix=$(REMIX_TINY):p=a_cat_on_the_sand:strength=0.7 -f rawvideo -
+fate-remix-full: CMP = stddev
+fate-remix-full: CMP_UNIT = 1
+fate-remix-full: FUZZ = 0.5
+
+FATE_REMIX-$(call ALLYES, REMIX_FILTER TESTSRC2_FILTER COLOR_FILTER DRAWBOX_FILTER FORMAT_FILTER \
+                          CROP_FILTER SELECT_FILTER LAVFI_INDEV RAWVIDEO_ENCODER \
+                          RAWVIDEO_MUXER FRAMECRC_MUXER) += $(FATE_REMIX)
+FATE_FFMPEG += $(FATE_REMIX-yes)
+fate-remix: $(FATE_REMIX-yes)

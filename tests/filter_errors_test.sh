@@ -4,6 +4,11 @@
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+head -c 300 "$TINY" > "$tmp/truncated.safetensors"
+printf '\002\000\000\000\000\000\000\000{}' > "$tmp/no-metadata.safetensors"
+printf '\047\000\000\000\000\000\000\000{"__metadata__":{"format":"soragen-1"}}' > "$tmp/no-prediction.safetensors"
 fail=0
 n=0
 
@@ -11,7 +16,10 @@ n=0
 expect() {
     want=$1 pattern=$2 graph=$3
     n=$((n + 1))
-    out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -lavfi "$graph" -f null - 2>&1)
+    case $graph in
+    remix*) out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -f lavfi -i testsrc2=d=0.1 -vf "$graph" -f null - 2>&1) ;;
+    *)      out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -lavfi "$graph" -f null - 2>&1) ;;
+    esac
     rc=$?
     case $rc in 124|132|134|135|136|139)
         echo "FAIL [$graph]: crashed or hung (status $rc)"; fail=$((fail + 1)); return ;;
@@ -29,9 +37,12 @@ expect error "No prompt given"           "soragen=model=$TINY"
 expect error "has no word the model knows" "soragen=model=$TINY:p=zebra"
 expect ok    "does not know (ignored): zebra purple" "soragen=model=$TINY:p=a zebra hippo purple:d=0.25:steps=1:s=16x16"
 expect error "Could not load the model"  "soragen=model=/nonexistent.safetensors:p=a hippo"
-expect error "not a valid safetensors file" "soragen=model=$REPO/tests/fuzz/safetensors/truncated:p=a hippo"
-expect error "not a soragen-1 model"     "soragen=model=$REPO/tests/fuzz/safetensors/whitespace:p=a hippo"
-expect error "unsupported prediction type" "soragen=model=$REPO/tests/fuzz/safetensors/valid-mixed:p=a hippo"
+expect error "not a valid safetensors file" "soragen=model=$tmp/truncated.safetensors:p=a hippo"
+expect error "not a soragen-1 model"     "soragen=model=$tmp/no-metadata.safetensors:p=a hippo"
+expect error "unsupported prediction type" "soragen=model=$tmp/no-prediction.safetensors:p=a hippo"
+expect error "needs to=WORD"             "remix=model=$TINY:from=hippo"
+expect error "Say what to generate"      "remix=model=$TINY"
+expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"
 expect error "overlap 4 must be below"   "soragen=model=$TINY:p=a hippo:overlap=4"
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
 echo "$((n - fail)) passed, $fail failed"

@@ -34,7 +34,7 @@ done
 run doc-texinfo makeinfo --no-headers --force -o /dev/null "$REPO/doc/soragen.texi"
 
 # FATE: list our tests and run each, so every one is counted
-fates=$(make -s -C "$FFBUILD" fate-list 2>/dev/null | grep '^fate-soragen-' || true)
+fates=$(make -s -C "$FFBUILD" fate-list 2>/dev/null | grep -E '^fate-(soragen|remix)-' || true)
 [ -n "$fates" ] || { echo "FAIL fate: no soragen FATE tests found"; fail=$((fail + 1)); }
 for f in $fates; do
     run "$f" make -s -C "$FFBUILD" "$f" SAMPLES=

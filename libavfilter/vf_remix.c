@@ -1,0 +1,755 @@
+/*
+ * remix: re-generate elements of a video by prompt
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+/**
+ * @file
+ * Re-generate parts of the input video with the soragen diffusion model.
+ *
+ * Frames are gathered in windows of the model's native frame count.  Each
+ * window is scaled to the model's size, noised to `strength` and denoised
+ * (SDEdit) with the known pixels (outside the region to change) given to the
+ * model as context; windows after the first also carry the last `overlap`
+ * output frames of the one before as fully known context, so a replaced
+ * subject keeps its look across windows.  The result is scaled back to the
+ * input size and format and written only inside the region: every pixel
+ * outside it is the input's, bit for bit.
+ *
+ * The region is the whole picture, the optional second input "mask", or,
+ * with from/to and no mask, where the model's predictions under the two
+ * words differ (as in DiffEdit).
+ */
+
+#include "config.h"
+
+#include <float.h>
+#include <string.h>
+
+#include "libavutil/avstring.h"
+#include "libavutil/cpu.h"
+#include "libavutil/imgutils.h"
+#include "libavutil/internal.h"
+#include "libavutil/mem.h"
+#include "libavutil/opt.h"
+#include "libavutil/pixdesc.h"
+#include "libavutil/random_seed.h"
+#include "libswscale/swscale.h"
+#include "avfilter.h"
+#include "filters.h"
+#include "formats.h"
+#include "video.h"
+
+#include "diffusion/denoiser.h"
+#include "diffusion/model.h"
+#include "diffusion/onednn.h"
+#include "diffusion/rng.h"
+#include "diffusion/sampler.h"
+#include "diffusion/text_encoder.h"
+#include "diffusion/tokenizer.h"
+
+#define DEFAULT_MODEL "soragen.safetensors"
+#define MAX_WINDOW 64
+
+enum { PRECISION_F32, PRECISION_BF16 };
+
+typedef struct RemixContext {
+    const AVClass *class;
+
+    /* options */
+    char *prompt, *from, *to;
+    float strength;
+    int use_mask;
+    int show_mask;
+    float threshold;
+    int64_t seed;
+    int steps;
+    float guidance;
+    int method;
+    char *model_path;
+    int threads;
+    int precision;
+    int overlap;
+
+    DiffModel *model;
+    DiffDnn dnn;
+    DiffDenoiser *dn;
+    DiffSampler sampler;
+    int dnn_ready, sampler_ready;
+    uint64_t used_seed;
+    float *text;                     /* [max_tokens][dim] */
+    int to_ids[256], nb_to, from_ids[256], nb_from;
+
+    /* the window */
+    AVFrame *frames[MAX_WINDOW];
+    AVFrame *masks[MAX_WINDOW];
+    int disabled[MAX_WINDOW];
+    int nb;                          /* input frames held */
+    int carried;                     /* known output frames at its start */
+    int running;
+    int located;
+    int64_t window;
+    int eof;
+    int64_t eof_pts;
+
+    int T, size;
+    size_t plane, fsz;
+    float *clip, *ctx_clip, *ctx_mask, *region;  /* model-size floats */
+    float *prev;                     /* last output frames, [overlap][3][size][size] */
+    uint8_t *rgb;                    /* one model-size RGB24 frame */
+    struct SwsContext *down, *up, *mask_up;
+    AVFrame *gen;                    /* generated frame at input size and format */
+    AVFrame *mask_full;              /* region at input size, GRAY8 */
+    const AVPixFmtDescriptor *desc;
+} RemixContext;
+
+#define OFFSET(x) offsetof(RemixContext, x)
+#define FLAGS AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
+
+static const AVOption remix_options[] = {
+    { "prompt",    "describe what the region becomes",   OFFSET(prompt),     AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "p",         "describe what the region becomes",   OFFSET(prompt),     AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "from",      "word of the element to replace",     OFFSET(from),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "to",        "word of the element to put instead", OFFSET(to),         AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "strength",  "how far from the input to go",       OFFSET(strength),   AV_OPT_TYPE_FLOAT,  { .dbl = 0.8 },  0.05, 1, FLAGS },
+    { "mask",      "take the region from a second input", OFFSET(use_mask),  AV_OPT_TYPE_BOOL,   { .i64 = 0 },    0, 1, FLAGS },
+    { "show_mask", "output the region instead of the remix", OFFSET(show_mask), AV_OPT_TYPE_BOOL, { .i64 = 0 },   0, 1, FLAGS },
+    { "threshold", "region threshold of the from/to contrast", OFFSET(threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.35 }, 0.01, 1, FLAGS },
+    { "seed",      "set noise seed, -1: random",          OFFSET(seed),       AV_OPT_TYPE_INT64,  { .i64 = -1 },   -1, UINT32_MAX, FLAGS },
+    { "steps",     "set sampling steps per window",       OFFSET(steps),      AV_OPT_TYPE_INT,    { .i64 = 20 },   1, 1000, FLAGS },
+    { "guidance",  "set classifier-free guidance scale",  OFFSET(guidance),   AV_OPT_TYPE_FLOAT,  { .dbl = 3.0 },  0, 30, FLAGS },
+    { "sampler",   "set the sampling method",             OFFSET(method),     AV_OPT_TYPE_INT,    { .i64 = DIFF_SAMPLER_EULER }, 0, 1, FLAGS, .unit = "sampler" },
+        { "euler", "first order",  0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_EULER }, 0, 0, FLAGS, .unit = "sampler" },
+        { "heun",  "second order", 0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_HEUN },  0, 0, FLAGS, .unit = "sampler" },
+    { "model",     "set the model file",                  OFFSET(model_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
+    { "threads",   "set engine threads, 0: all cores",    OFFSET(threads),    AV_OPT_TYPE_INT,    { .i64 = 0 },    0, 256, FLAGS },
+    { "precision", "set the network's arithmetic",        OFFSET(precision),  AV_OPT_TYPE_INT,    { .i64 = PRECISION_F32 }, 0, 1, FLAGS, .unit = "precision" },
+        { "f32",   "32-bit float",     0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_F32 },  0, 0, FLAGS, .unit = "precision" },
+        { "bf16",  "bfloat16 matmuls", 0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_BF16 }, 0, 0, FLAGS, .unit = "precision" },
+    { "overlap",   "set output frames carried into the next window", OFFSET(overlap), AV_OPT_TYPE_INT, { .i64 = 2 }, 0, 4, FLAGS },
+    { NULL }
+};
+
+AVFILTER_DEFINE_CLASS(remix);
+
+static const enum AVPixelFormat pix_fmts[] = {
+    AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV444P,
+    AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P,
+    AV_PIX_FMT_YUV420P10LE, AV_PIX_FMT_YUV422P10LE, AV_PIX_FMT_YUV444P10LE,
+    AV_PIX_FMT_NV12, AV_PIX_FMT_RGB24, AV_PIX_FMT_BGR24, AV_PIX_FMT_RGBA,
+    AV_PIX_FMT_BGRA, AV_PIX_FMT_GBRP, AV_PIX_FMT_GRAY8, AV_PIX_FMT_NONE
+};
+
+static int tokenize(AVFilterContext *ctx, const char *what, const char *text, int *ids, int *nb)
+{
+    RemixContext *s = ctx->priv;
+    char unknown[512];
+    int truncated;
+
+    *nb = ff_diff_tokenize(s->model, text, ids, s->model->cfg.max_tokens,
+                           unknown, sizeof(unknown), &truncated);
+    if (unknown[0])
+        av_log(ctx, AV_LOG_WARNING, "Words of %s the model does not know (ignored): %s\n",
+               what, unknown);
+    if (!*nb) {
+        av_log(ctx, AV_LOG_ERROR, "%s '%s' has no word the model knows\n", what, text);
+        return AVERROR(EINVAL);
+    }
+    return 0;
+}
+
+static av_cold int init(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+    char *path, *caption;
+    int ret;
+
+    if (s->use_mask) {
+        AVFilterPad pad = { .name = "mask", .type = AVMEDIA_TYPE_VIDEO };
+        if ((ret = ff_append_inpad(ctx, &pad)) < 0)
+            return ret;
+    }
+    if (s->from && !s->to) {
+        av_log(ctx, AV_LOG_ERROR, "from=%s needs to=WORD: what it becomes\n", s->from);
+        return AVERROR(EINVAL);
+    }
+    if (!s->prompt && !s->to) {
+        av_log(ctx, AV_LOG_ERROR, "Say what to generate: prompt='...' or to=WORD\n");
+        return AVERROR(EINVAL);
+    }
+
+    path = s->model_path ? av_strdup(s->model_path) :
+           av_asprintf("%s/%s", getenv("SORAGEN_MODEL_DIR") ? getenv("SORAGEN_MODEL_DIR") :
+                       FFMPEG_DATADIR, DEFAULT_MODEL);
+    if (!path)
+        return AVERROR(ENOMEM);
+    ret = ff_diff_model_load(&s->model, path, ctx);
+    if (ret < 0)
+        av_log(ctx, AV_LOG_ERROR, "Could not load the model %s\n", path);
+    av_free(path);
+    if (ret < 0)
+        return ret;
+
+    /* from and to must be words the model knows: they are the whole point */
+    for (int i = 0; i < 2; i++) {
+        const char *w = i ? s->from : s->to;
+        char unknown[256];
+        int ids[8], tr;
+        if (w && (ff_diff_tokenize(s->model, w, ids, 8, unknown, sizeof(unknown), &tr), unknown[0])) {
+            av_log(ctx, AV_LOG_ERROR, "%s=%s: the model does not know '%s'\n",
+                   i ? "from" : "to", w, unknown);
+            return AVERROR(EINVAL);
+        }
+    }
+
+    /* the caption of the result, and the one of what is there (from/to) */
+    caption = s->prompt ? av_strdup(s->prompt) : av_asprintf("a %s", s->to);
+    if (!caption)
+        return AVERROR(ENOMEM);
+    ret = tokenize(ctx, "the prompt", caption, s->to_ids, &s->nb_to);
+    av_free(caption);
+    if (ret < 0)
+        return ret;
+    if (s->from && !s->use_mask) {
+        int tmp[256], n;
+        /* the same caption with the to-word(s) replaced by the from-word(s) */
+        if ((ret = tokenize(ctx, "from", s->from, tmp, &n)) < 0)
+            return ret;
+        s->nb_from = 0;
+        for (int i = 0; i < s->nb_to && s->nb_from < s->model->cfg.max_tokens; i++) {
+            int to_id[8], k, tr;
+            char unk[8];
+            k = ff_diff_tokenize(s->model, s->to, to_id, 8, unk, sizeof(unk), &tr);
+            if (k == 1 && s->to_ids[i] == to_id[0]) {
+                for (int j = 0; j < n && s->nb_from < s->model->cfg.max_tokens; j++)
+                    s->from_ids[s->nb_from++] = tmp[j];
+            } else {
+                s->from_ids[s->nb_from++] = s->to_ids[i];
+            }
+        }
+        if (!memcmp(s->from_ids, s->to_ids, s->nb_to * sizeof(int)) && s->nb_from == s->nb_to) {
+            av_log(ctx, AV_LOG_ERROR, "from and to give the same caption: nothing to find\n");
+            return AVERROR(EINVAL);
+        }
+    }
+    if (s->overlap >= s->model->cfg.frames) {
+        av_log(ctx, AV_LOG_ERROR, "overlap %d must be below the model's %d frames per window\n",
+               s->overlap, s->model->cfg.frames);
+        return AVERROR(EINVAL);
+    }
+    if (s->model->cfg.frames > MAX_WINDOW || s->model->cfg.size > 256) {
+        av_log(ctx, AV_LOG_ERROR, "models of more than %d frames or 256x256 are not supported\n",
+               MAX_WINDOW);
+        return AVERROR_PATCHWELCOME;
+    }
+    s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
+    return 0;
+}
+
+static av_cold void uninit(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+
+    for (int i = 0; i < s->nb; i++) {
+        av_frame_free(&s->frames[i]);
+        av_frame_free(&s->masks[i]);
+    }
+    if (s->sampler_ready)
+        ff_diff_sampler_uninit(&s->sampler);
+    ff_diff_denoiser_free(&s->dn);
+    if (s->dnn_ready)
+        ff_diff_dnn_uninit(&s->dnn);
+    ff_diff_model_free(&s->model);
+    av_freep(&s->text);
+    av_freep(&s->clip);
+    av_freep(&s->ctx_clip);
+    av_freep(&s->ctx_mask);
+    av_freep(&s->region);
+    av_freep(&s->prev);
+    av_freep(&s->rgb);
+    sws_freeContext(s->down);
+    sws_freeContext(s->up);
+    sws_freeContext(s->mask_up);
+    av_frame_free(&s->gen);
+    av_frame_free(&s->mask_full);
+}
+
+static int query_formats(AVFilterContext *ctx)
+{
+    static const enum AVPixelFormat mask_fmts[] = { AV_PIX_FMT_GRAY8, AV_PIX_FMT_NONE };
+    int ret;
+
+    AVFilterFormats *f = ff_make_format_list(pix_fmts);
+
+    /* one list shared by input and output: the output has the input's format */
+    if ((ret = ff_formats_ref(f, &ctx->inputs[0]->outcfg.formats)) < 0 ||
+        (ret = ff_formats_ref(f, &ctx->outputs[0]->incfg.formats)) < 0)
+        return ret;
+    if (ctx->nb_inputs > 1)
+        return ff_formats_ref(ff_make_format_list(mask_fmts), &ctx->inputs[1]->outcfg.formats);
+    return 0;
+}
+
+static int set_context(RemixContext *s, AVFilterContext *ctx, int branch, const int *ids, int n)
+{
+    int ret = ff_diff_text_encode(s->model, ids, n, s->text, ctx);
+    return ret < 0 ? ret : ff_diff_denoiser_set_context(s->dn, branch, s->text, n);
+}
+
+static int config_output(AVFilterLink *outlink)
+{
+    AVFilterContext *ctx = outlink->src;
+    RemixContext *s = ctx->priv;
+    AVFilterLink *inlink = ctx->inputs[0];
+    const DiffModelConfig *c = &s->model->cfg;
+    int w = inlink->w, h = inlink->h, pad = 0, ret;
+
+    if (ctx->nb_inputs > 1 && (ctx->inputs[1]->w != w || ctx->inputs[1]->h != h)) {
+        av_log(ctx, AV_LOG_ERROR, "The mask is %dx%d, the video %dx%d: they must match\n",
+               ctx->inputs[1]->w, ctx->inputs[1]->h, w, h);
+        return AVERROR(EINVAL);
+    }
+    outlink->w = w;
+    outlink->h = h;
+    outlink->time_base = inlink->time_base;
+    outlink->sample_aspect_ratio = inlink->sample_aspect_ratio;
+    ff_filter_link(outlink)->frame_rate = ff_filter_link(inlink)->frame_rate;
+    s->desc = av_pix_fmt_desc_get(inlink->format);
+
+    s->T = c->frames;
+    s->size = c->size;
+    s->plane = (size_t)c->size * c->size;
+    s->fsz = 3 * s->plane;
+    s->clip     = av_calloc(s->T * s->fsz, sizeof(float));
+    s->ctx_clip = av_calloc(s->T * s->fsz, sizeof(float));
+    s->ctx_mask = av_calloc(s->T * s->plane, sizeof(float));
+    s->region   = av_calloc(s->T * s->plane, sizeof(float));
+    s->prev     = av_calloc(FFMAX(s->overlap, 1) * s->fsz, sizeof(float));
+    s->rgb      = av_malloc(s->fsz);
+    s->text     = av_malloc_array(c->max_tokens, c->dim * sizeof(float));
+    s->gen       = ff_get_video_buffer(outlink, w, h);
+    s->mask_full = av_frame_alloc();
+    if (!s->clip || !s->ctx_clip || !s->ctx_mask || !s->region || !s->prev || !s->rgb ||
+        !s->text || !s->gen || !s->mask_full)
+        return AVERROR(ENOMEM);
+    s->mask_full->format = AV_PIX_FMT_GRAY8;
+    s->mask_full->width  = w;
+    s->mask_full->height = h;
+    if ((ret = av_frame_get_buffer(s->mask_full, 0)) < 0)
+        return ret;
+
+    s->down = sws_getContext(w, h, inlink->format, c->size, c->size, AV_PIX_FMT_RGB24,
+                             SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
+    s->up   = sws_getContext(c->size, c->size, AV_PIX_FMT_RGB24, w, h, inlink->format,
+                             SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
+    s->mask_up = sws_getContext(c->size, c->size, AV_PIX_FMT_GRAY8, w, h, AV_PIX_FMT_GRAY8,
+                                SWS_BILINEAR | SWS_BITEXACT, NULL, NULL, NULL);
+    if (!s->down || !s->up || !s->mask_up)
+        return AVERROR(EINVAL);
+
+    if (!s->dnn_ready) {
+        if ((ret = ff_diff_dnn_init(&s->dnn, s->threads ? s->threads : av_cpu_count(), ctx)) < 0)
+            return ret;
+        s->dnn_ready = 1;
+        ret = ff_diff_denoiser_init(&s->dn, s->model, &s->dnn, 2,
+                                    s->precision == PRECISION_BF16, ctx);
+        if (ret < 0)
+            return ret;
+        if ((ret = ff_diff_sampler_init(&s->sampler, s->dn)) < 0)
+            return ret;
+        s->sampler_ready = 1;
+        if ((ret = set_context(s, ctx, 0, s->to_ids, s->nb_to)) < 0 ||
+            (ret = set_context(s, ctx, 1, &pad, 1)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* input frame -> model-size float RGB in [-1, 1] */
+static void to_model(RemixContext *s, const AVFrame *in, float *dst)
+{
+    uint8_t *d[4] = { s->rgb };
+    int ls[4] = { 3 * s->size };
+
+    sws_scale(s->down, (const uint8_t * const *)in->data, in->linesize, 0, in->height, d, ls);
+    for (int c = 0; c < 3; c++)
+        for (size_t i = 0; i < s->plane; i++)
+            dst[c * s->plane + i] = s->rgb[3 * i + c] / 127.5f - 1.0f;
+}
+
+/* the region of the user's mask frame at model size (area average > 0.5) */
+static void mask_to_model(RemixContext *s, const AVFrame *m, float *dst)
+{
+    const int n = s->size, w = m->width, h = m->height;
+    for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++) {
+            int y0 = y * h / n, y1 = FFMAX((y + 1) * h / n, y0 + 1);
+            int x0 = x * w / n, x1 = FFMAX((x + 1) * w / n, x0 + 1);
+            int64_t acc = 0;
+            for (int yy = y0; yy < y1; yy++)
+                for (int xx = x0; xx < x1; xx++)
+                    acc += m->data[0][yy * m->linesize[0] + xx];
+            dst[y * n + x] = acc > 127 * (int64_t)(y1 - y0) * (x1 - x0);
+        }
+}
+
+/*
+ * DiffEdit: where do the model's clean-clip predictions under the from and
+ * to captions differ?  Two noise draws at t = 0.5, frame by frame, relative
+ * to the window's largest difference.
+ */
+static int find_region(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+    const int T = s->T, n = s->size;
+    float *x0 = av_malloc_array(2 * T * s->fsz, sizeof(float));
+    float *xt = av_malloc_array(T * s->fsz, sizeof(float));
+    float *diff = av_calloc(T * s->plane, sizeof(float));
+    float *nz = av_malloc_array(T * s->fsz, sizeof(float));
+    float mx = 0;
+    int pad = 0, ret = 0;
+
+    if (!x0 || !xt || !diff || !nz) {
+        ret = AVERROR(ENOMEM);
+        goto end;
+    }
+    if ((ret = set_context(s, ctx, 1, s->from_ids, s->nb_from)) < 0)
+        goto end;
+    memset(s->ctx_mask, 0, T * s->plane * sizeof(float));
+    for (int draw = 0; draw < 2; draw++) {
+        ff_diff_normal(nz, T * s->fsz, s->used_seed ^ 0x5eed, ((uint64_t)s->window << 8) | draw);
+        for (size_t i = 0; i < T * s->fsz; i++)
+            xt[i] = 0.5f * s->clip[i] + 0.5f * nz[i];
+        ret = ff_diff_denoiser_forward(s->dn, xt, 0.5f, s->clip, s->ctx_mask, x0, NULL);
+        if (ret < 0)
+            goto end;
+        for (int f = 0; f < T; f++)
+            for (size_t i = 0; i < s->plane; i++) {
+                float d = 0;
+                for (int c = 0; c < 3; c++) {
+                    size_t k = (f * 3 + c) * s->plane + i;
+                    d += fabsf(x0[k] - x0[T * s->fsz + k]);
+                }
+                diff[f * s->plane + i] += d;
+            }
+    }
+    for (size_t i = 0; i < T * s->plane; i++)
+        mx = FFMAX(mx, diff[i]);
+    /* threshold relative to the largest difference, then grow by one pixel */
+    for (int f = 0; f < T; f++)
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++) {
+                float v = 0;
+                for (int dy = -1; dy <= 1; dy++)
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int yy = av_clip(y + dy, 0, n - 1), xx = av_clip(x + dx, 0, n - 1);
+                        v = FFMAX(v, diff[f * s->plane + yy * n + xx]);
+                    }
+                s->region[f * s->plane + y * n + x] = mx > 0 && v >= s->threshold * mx;
+            }
+    ret = set_context(s, ctx, 1, &pad, 1);
+end:
+    av_free(x0);
+    av_free(xt);
+    av_free(diff);
+    av_free(nz);
+    return ret;
+}
+
+static double region_area(const RemixContext *s, int f)
+{
+    double a = 0;
+    for (size_t i = 0; i < s->plane; i++)
+        a += s->region[f * s->plane + i];
+    return a / s->plane;
+}
+
+static int start_window(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+    const int T = s->T, K = s->carried;
+    double area = 0;
+    int ret;
+
+    /* model-size clip: carried outputs, then the input frames, padded with
+     * the last one when the stream ends mid-window */
+    for (int f = 0; f < T; f++) {
+        if (f < K)
+            memcpy(s->clip + f * s->fsz, s->prev + f * s->fsz, s->fsz * sizeof(float));
+        else if (f - K < s->nb)
+            to_model(s, s->frames[f - K], s->clip + f * s->fsz);
+        else
+            memcpy(s->clip + f * s->fsz, s->clip + (f - 1) * s->fsz, s->fsz * sizeof(float));
+    }
+    /* the region to re-generate, per frame (none on carried frames and on
+     * frames the timeline disables) */
+    for (int f = 0; f < T; f++) {
+        float *r = s->region + f * s->plane;
+        int src = FFMIN(f - K, s->nb - 1);
+        if (s->use_mask && f >= K)
+            mask_to_model(s, s->masks[src], r);
+        else if (!s->from)
+            for (size_t i = 0; i < s->plane; i++)
+                r[i] = 1.0f;
+    }
+    if (s->from && !s->use_mask && (ret = find_region(ctx)) < 0)
+        return ret;
+    for (int f = 0; f < T; f++) {
+        if (f < K || s->disabled[FFMIN(f - K, s->nb - 1)])
+            memset(s->region + f * s->plane, 0, s->plane * sizeof(float));
+        area += region_area(s, f);
+    }
+    s->located = area > 0.002 * T;
+    if (s->from && !s->use_mask && !s->located)
+        av_log(ctx, AV_LOG_WARNING, "window %"PRId64": the model could not locate '%s'; "
+               "frames pass through\n", s->window, s->from);
+
+    for (int f = 0; f < T; f++)
+        for (size_t i = 0; i < s->plane; i++)
+            s->ctx_mask[f * s->plane + i] = 1.0f - s->region[f * s->plane + i];
+    for (size_t i = 0; i < T * s->fsz; i++)
+        s->ctx_clip[i] = s->clip[i] * s->ctx_mask[(i / s->fsz) * s->plane + i % s->plane];
+    if (!s->located || s->show_mask) {
+        s->running = 0;
+        return 1; /* nothing to generate */
+    }
+    ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
+                                s->guidance, s->method, s->ctx_clip, s->ctx_mask,
+                                s->strength, s->clip);
+    if (ret < 0)
+        return ret;
+    s->running = 1;
+    return 0;
+}
+
+/* copy the pixels of src inside the region (mask_full) into dst */
+static void paste_region(RemixContext *s, AVFrame *dst, const AVFrame *src)
+{
+    const AVPixFmtDescriptor *d = s->desc;
+    const uint8_t *m = s->mask_full->data[0];
+    const int ml = s->mask_full->linesize[0];
+
+    for (int p = 0; p < av_pix_fmt_count_planes(dst->format); p++) {
+        int sub = (d->flags & AV_PIX_FMT_FLAG_RGB) || d->nb_components < 3 ? 0 :
+                  (p == 1 || p == 2);
+        int cw = sub ? d->log2_chroma_w : 0, ch = sub ? d->log2_chroma_h : 0;
+        int pw = AV_CEIL_RSHIFT(dst->width, cw), ph = AV_CEIL_RSHIFT(dst->height, ch);
+        int bpp = 0;
+
+        for (int c = 0; c < d->nb_components; c++)
+            if (d->comp[c].plane == p)
+                bpp = FFMAX(bpp, d->comp[c].step);
+        for (int y = 0; y < ph; y++) {
+            uint8_t *o = dst->data[p] + y * dst->linesize[p];
+            const uint8_t *g = src->data[p] + y * src->linesize[p];
+            for (int x = 0; x < pw; x++) {
+                /* a subsampled sample changes if any pixel it covers does */
+                int hit = 0;
+                for (int yy = y << ch; yy < FFMIN((y + 1) << ch, dst->height) && !hit; yy++)
+                    for (int xx = x << cw; xx < FFMIN((x + 1) << cw, dst->width); xx++)
+                        if (m[yy * ml + xx] >= 128) {
+                            hit = 1;
+                            break;
+                        }
+                if (hit)
+                    memcpy(o + x * bpp, g + x * bpp, bpp);
+            }
+        }
+    }
+}
+
+static int emit_window(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+    AVFilterLink *outlink = ctx->outputs[0];
+    const float *res = s->running ? ff_diff_sampler_result(&s->sampler) : s->clip;
+    const int K = s->carried, n = s->size;
+    char buf[64];
+    int ret = 0;
+
+    for (int i = 0; i < s->nb; i++) {
+        const int f = K + i;
+        AVFrame *out = s->frames[i];
+        uint8_t *md[4] = { s->mask_full->data[0] }, *rd[4] = { s->rgb };
+        int mls[4] = { s->mask_full->linesize[0] }, rls[4] = { 3 * n };
+        uint8_t small[256 * 256];
+        double area = region_area(s, f);
+
+        s->frames[i] = NULL;
+        for (size_t k = 0; k < s->plane; k++)
+            small[k] = s->region[f * s->plane + k] > 0.5f ? 255 : 0;
+        if (s->use_mask && s->masks[i] && !s->disabled[i]) {
+            /* the user's mask at full resolution is the region, exactly */
+            av_image_copy_plane(md[0], mls[0], s->masks[i]->data[0], s->masks[i]->linesize[0],
+                                out->width, out->height);
+        } else {
+            sws_scale(s->mask_up, (const uint8_t * const[4]){ small }, (const int[4]){ n }, 0, n,
+                      md, mls);
+        }
+
+        if ((ret = av_frame_make_writable(out)) < 0) {
+            av_frame_free(&out);
+            break;
+        }
+        if (s->show_mask) {
+            /* the region as white on black, in the input's format */
+            for (size_t k = 0; k < s->plane; k++)
+                for (int c = 0; c < 3; c++)
+                    s->rgb[3 * k + c] = small[k];
+            sws_scale(s->up, (const uint8_t * const *)rd, rls, 0, n, s->gen->data, s->gen->linesize);
+            av_frame_copy(out, s->gen);
+        } else if (area > 0 && s->running) {
+            for (size_t k = 0; k < s->plane; k++)
+                for (int c = 0; c < 3; c++)
+                    s->rgb[3 * k + c] = av_clip_uint8(lrintf((res[f * s->fsz + c * s->plane + k] + 1.0f) * 127.5f));
+            sws_scale(s->up, (const uint8_t * const *)rd, rls, 0, n, s->gen->data, s->gen->linesize);
+            paste_region(s, out, s->gen);
+        }
+        av_dict_set(&out->metadata, "lavfi.remix.prompt", s->prompt ? s->prompt : s->to, 0);
+        if (s->from) {
+            av_dict_set(&out->metadata, "lavfi.remix.from", s->from, 0);
+            av_dict_set(&out->metadata, "lavfi.remix.to", s->to, 0);
+            av_dict_set(&out->metadata, "lavfi.remix.located", s->located ? "1" : "0", 0);
+        }
+        snprintf(buf, sizeof(buf), "%g", s->strength);
+        av_dict_set(&out->metadata, "lavfi.remix.strength", buf, 0);
+        snprintf(buf, sizeof(buf), "%.4f", area);
+        av_dict_set(&out->metadata, "lavfi.remix.mask_area", buf, 0);
+        snprintf(buf, sizeof(buf), "%"PRIu64, s->used_seed);
+        av_dict_set(&out->metadata, "lavfi.remix.seed", buf, 0);
+        snprintf(buf, sizeof(buf), "%d", s->steps);
+        av_dict_set(&out->metadata, "lavfi.remix.steps", buf, 0);
+        av_dict_set(&out->metadata, "lavfi.remix.model", av_basename(s->model->path), 0);
+        av_frame_free(&s->masks[i]);
+        if ((ret = ff_filter_frame(outlink, out)) < 0)
+            break;
+    }
+    for (int i = 0; i < s->nb; i++) {
+        av_frame_free(&s->frames[i]);
+        av_frame_free(&s->masks[i]);
+    }
+    /* carry the last output frames (model size) into the next window */
+    {
+        int last = K + s->nb, keep = FFMIN(s->overlap, last);
+        for (int j = 0; j < keep; j++)
+            memcpy(s->prev + j * s->fsz, res + (last - keep + j) * s->fsz, s->fsz * sizeof(float));
+        s->carried = keep;
+    }
+    s->nb = 0;
+    s->running = 0;
+    s->window++;
+    return ret;
+}
+
+static int activate(AVFilterContext *ctx)
+{
+    RemixContext *s = ctx->priv;
+    AVFilterLink *inlink = ctx->inputs[0], *outlink = ctx->outputs[0];
+    AVFilterLink *masklink = ctx->nb_inputs > 1 ? ctx->inputs[1] : NULL;
+    int capacity, ret, status;
+    int64_t pts;
+
+    FF_FILTER_FORWARD_STATUS_BACK_ALL(outlink, ctx);
+
+    if (s->running) {
+        ret = ff_diff_sampler_step(&s->sampler);
+        if (ret < 0)
+            return ret;
+        if (ret > 0 && (ret = emit_window(ctx)) < 0)
+            return ret;
+        ff_filter_set_ready(ctx, 100);
+        return 0;
+    }
+
+    capacity = s->T - s->carried;
+    while (s->nb < capacity && !s->eof && ff_inlink_queued_frames(inlink)) {
+        AVFrame *in, *mask = NULL;
+        if (masklink && !s->masks[s->nb]) {
+            /* the mask of this frame first: hold the frame until it comes */
+            ret = ff_inlink_consume_frame(masklink, &mask);
+            if (ret < 0)
+                return ret;
+            if (!ret) {
+                if (ff_inlink_acknowledge_status(masklink, &status, &pts)) {
+                    av_log(ctx, AV_LOG_ERROR, "The mask input ended before the video\n");
+                    return AVERROR_INVALIDDATA;
+                }
+                ff_inlink_request_frame(masklink);
+                return 0;
+            }
+            s->masks[s->nb] = mask;
+        }
+        ret = ff_inlink_consume_frame(inlink, &in);
+        if (ret < 0)
+            return ret;
+        s->disabled[s->nb] = ctx->is_disabled;
+        s->frames[s->nb++] = in;
+    }
+    if (!s->eof && ff_inlink_acknowledge_status(inlink, &status, &pts)) {
+        s->eof = 1;
+        s->eof_pts = pts;
+    }
+    if (s->nb == capacity || (s->eof && s->nb)) {
+        ret = start_window(ctx);
+        if (ret < 0)
+            return ret;
+        if (ret > 0 && (ret = emit_window(ctx)) < 0)
+            return ret;
+        ff_filter_set_ready(ctx, 100);
+        return 0;
+    }
+    if (s->eof) {
+        ff_outlink_set_status(outlink, AVERROR_EOF, s->eof_pts);
+        return 0;
+    }
+    if (ff_outlink_frame_wanted(outlink)) {
+        ff_inlink_request_frame(inlink);
+        return 0;
+    }
+    return FFERROR_NOT_READY;
+}
+
+static const AVFilterPad remix_inputs[] = {
+    {
+        .name = "default",
+        .type = AVMEDIA_TYPE_VIDEO,
+    },
+};
+
+static const AVFilterPad remix_outputs[] = {
+    {
+        .name         = "default",
+        .type         = AVMEDIA_TYPE_VIDEO,
+        .config_props = config_output,
+    },
+};
+
+const AVFilter ff_vf_remix = {
+    .name          = "remix",
+    .description   = NULL_IF_CONFIG_SMALL("Re-generate elements of a video from a prompt with a diffusion model."),
+    .priv_size     = sizeof(RemixContext),
+    .priv_class    = &remix_class,
+    .init          = init,
+    .uninit        = uninit,
+    .activate      = activate,
+    FILTER_INPUTS(remix_inputs),
+    FILTER_OUTPUTS(remix_outputs),
+    FILTER_QUERY_FUNC(query_formats),
+    .flags         = AVFILTER_FLAG_DYNAMIC_INPUTS | AVFILTER_FLAG_SUPPORT_TIMELINE_INTERNAL,
+};
