@@ -46,7 +46,7 @@ fate-soragen: $(FATE_SORAGEN-yes)
 # remix: the tiny model re-generates parts of testsrc2
 REMIX_TINY = model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:seed=3:steps=4:threads=1
 REMIX_SRC = -f lavfi -i testsrc2=s=96x72:r=25:d=0.44
-REMIX_LEFT = -f lavfi -i color=black:s=96x72:r=25:d=0.44,format=gray,drawbox=x=0:y=0:w=48:h=72:color=white:t=fill
+REMIX_LEFT = -f lavfi -i color=white:s=48x72:r=25:d=0.44,format=gray,pad=96:72:0:0:black
 
 # everything outside the mask is the input, bit for bit: the right half of
 # the output has the CRCs of the right half of testsrc2
@@ -59,12 +59,12 @@ fate-remix-timeline: CMD = framecrc $(REMIX_SRC) -vf "format=yuv420p,remix=$(REM
 
 # the whole picture from the prompt at strength 0.7, two windows
 FATE_REMIX += fate-remix-full
-fate-remix-full: CMD = ffmpeg $(REMIX_SRC) -vf format=rgb24,remix=$(REMIX_TINY):p=a_cat_on_the_sand:strength=0.7 -f rawvideo -
+fate-remix-full: CMD = ffmpeg $(REMIX_SRC) -vf format=yuv420p,remix=$(REMIX_TINY):p=a_cat_on_the_sand:strength=0.7 -f rawvideo -
 fate-remix-full: CMP = stddev
 fate-remix-full: CMP_UNIT = 1
 fate-remix-full: FUZZ = 0.5
 
-FATE_REMIX-$(call ALLYES, REMIX_FILTER TESTSRC2_FILTER COLOR_FILTER DRAWBOX_FILTER FORMAT_FILTER \
+FATE_REMIX-$(call ALLYES, REMIX_FILTER TESTSRC2_FILTER COLOR_FILTER PAD_FILTER FORMAT_FILTER \
                           CROP_FILTER SELECT_FILTER LAVFI_INDEV RAWVIDEO_ENCODER \
                           RAWVIDEO_MUXER FRAMECRC_MUXER) += $(FATE_REMIX)
 FATE_FFMPEG += $(FATE_REMIX-yes)
