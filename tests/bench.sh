@@ -31,3 +31,10 @@ for prec in f32 bf16; do
     awk -v s="$start" -v e="$end" -v p=$prec \
         'BEGIN { printf "ffmpeg soragen %s, 4 s at 8 fps, 256x256, 20 steps, 2 threads: %.2f s = %.2f frames/s\n", p, e - s, 32 / (e - s) }'
 done
+# remix on a broadcast-size input (issue figure: frames per second at 1280x720)
+start=$(date +%s.%N)
+"$BUILD/ffmpeg" -nostdin -v error -f lavfi -i testsrc2=s=1280x720:r=25:d=2 -vf \
+    "format=yuv420p,remix=model=$MODEL:p=a hippo on the sand:strength=0.6:seed=1:threads=2" -f null -
+end=$(date +%s.%N)
+awk -v s="$start" -v e="$end" \
+    'BEGIN { printf "ffmpeg remix f32, 50 frames of 1280x720 yuv420p, 20 steps, 2 threads: %.2f s = %.2f frames/s\n", e - s, 50 / (e - s) }'
