@@ -103,6 +103,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=float, default=10.0, help="minutes")
     ap.add_argument("--export", default="", help="write EMA fp16 safetensors here at the end")
+    ap.add_argument("--init", default="", help="start from these safetensors weights (e.g. the "
+                    "shipped model) when --ckpt holds no checkpoint: training goes on across "
+                    "machines with a fresh optimiser")
     for k, v in DEFAULT_CONFIG.items():
         ap.add_argument("--" + k.replace("_", "-"), type=int, default=v)
     args = ap.parse_args()
@@ -128,6 +131,15 @@ def main():
         rng.bit_generator.state = ck["np_rng"]
         gen.set_state(ck["torch_rng"])
         print(f"resumed at step {step} ({seen} clips)", flush=True)
+    elif args.init:
+        from model import load_safetensors
+        tensors, md = load_safetensors(args.init)
+        model.load_state_dict(tensors)
+        ema.load_state_dict(tensors)
+        step, seen = int(md.get("train_step", 0)), int(md.get("train_clips", 0))
+        rng = np.random.default_rng(args.seed + step)
+        gen = torch.Generator().manual_seed(args.seed + step)
+        print(f"initialised from {args.init} (step {step}, {seen} clips)", flush=True)
     nparam = sum(p.numel() for p in model.parameters())
     print(f"params {nparam/1e6:.2f} M, config {cfg}", flush=True)
 
