@@ -51,7 +51,7 @@
 #define MAX_HEADER       (100 * 1024 * 1024)
 #define MAX_NAME         65536      /* tensor names, metadata keys */
 #define MAX_META_ENTRIES 4096
-#define MAX_TENSORS      (1 << 22)
+#define MAX_TENSORS      (1 << 18)
 
 typedef struct Parser {
     const uint8_t *start, *p, *end;
@@ -112,14 +112,12 @@ static int next_or_close(Parser *ps, int close, const char *where)
     return fail(ps, "expected ',' or '%c' %s", close, where);
 }
 
-/* length of the well-formed UTF-8 sequence at p, or 0 */
+/* length of the well-formed multi-byte UTF-8 sequence at p (*p >= 0x80), or 0 */
 static int utf8_len(const uint8_t *p, const uint8_t *end)
 {
     unsigned lo = 0x80, hi = 0xBF;
     int len;
 
-    if (p[0] < 0x80)
-        return 1;
     if (p[0] >= 0xC2 && p[0] <= 0xDF)
         len = 2;
     else if (p[0] >= 0xE0 && p[0] <= 0xEF)
@@ -456,9 +454,9 @@ static int parse_tensor(Parser *ps, SafetensorsTensor *t, Span *span, size_t dat
                off[0], off[1], off[1] - off[0]);
         return AVERROR_INVALIDDATA;
     }
-    t->nbytes    = off[1] - off[0];
-    span->begin  = off[0];
-    span->end    = off[1];
+    t->nbytes   = off[1] - off[0];
+    span->begin = off[0];
+    span->end   = off[1];
     return 0;
 }
 
@@ -543,7 +541,8 @@ static int check_layout(SafetensorsFile *f, Span *spans, size_t data_size, void 
         }
     }
 
-    qsort(spans, f->nb_tensors, sizeof(*spans), cmp_span);
+    if (f->nb_tensors)  /* spans is NULL without tensors */
+        qsort(spans, f->nb_tensors, sizeof(*spans), cmp_span);
     for (int i = 0; i < f->nb_tensors; i++) {
         const Span *s = &spans[i];
         if (s->begin < pos) {
@@ -707,9 +706,11 @@ int ff_safetensors_open(SafetensorsFile **pf, const char *path, void *log_ctx)
     f = av_mallocz(sizeof(*f));
     if (!f)
         return AVERROR(ENOMEM);
-    /* logs its own errors; private copy-on-write mapping, read only here */
+    /* a private copy-on-write mapping, only read here */
     ret = av_file_map(path, &f->buf, &f->size, 0, log_ctx);
     if (ret < 0) {
+        av_log(log_ctx, AV_LOG_ERROR, "Cannot map the safetensors file '%s': %s\n",
+               path, av_err2str(ret));
         av_free(f);
         return ret;
     }
