@@ -9,7 +9,7 @@
 # FATE passes CMD through single quotes: prompts use "_" between words (the
 # tokenizer splits on any non-letter).
 
-SORAGEN_TINY = model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_hippo_bounces_on_the_sand:seed=7:steps=4:threads=1
+SORAGEN_TINY = model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_hippo_bounces_on_the_sand:seed=7:steps=4:threads=1:audio=0
 
 # 8 frames through three chunks (4 frames, then 2 new + 2 carried over)
 FATE_SORAGEN += fate-soragen-tiny-f32
@@ -69,3 +69,16 @@ FATE_REMIX-$(call ALLYES, REMIX_FILTER TESTSRC2_FILTER COLOR_FILTER PAD_FILTER F
                           RAWVIDEO_MUXER FRAMECRC_MUXER) += $(FATE_REMIX)
 FATE_FFMPEG += $(FATE_REMIX-yes)
 fate-remix: $(FATE_REMIX-yes)
+
+# the audio output: 0.5 s at 30000/1001, sounds of the events the tiny model
+# predicts (float math: stddev on f32 samples; another seed measures 123121
+# in tiny_psnr's f32 units)
+FATE_SORAGEN_AUDIO += fate-soragen-audio
+fate-soragen-audio: CMD = ffmpeg -lavfi "soragen=model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_ball_bounces:seed=7:steps=4:threads=1:s=16x16:r=30000/1001:d=0.5:cl=mono[v][a];[v]nullsink" -map "[a]" -f f32le -
+fate-soragen-audio: CMP = stddev
+fate-soragen-audio: CMP_UNIT = f32
+fate-soragen-audio: FUZZ = 1000
+
+FATE_SORAGEN_AUDIO-$(call ALLYES, SORAGEN_FILTER NULLSINK_FILTER PCM_F32LE_ENCODER PCM_F32LE_MUXER) += $(FATE_SORAGEN_AUDIO)
+FATE_FFMPEG += $(FATE_SORAGEN_AUDIO-yes)
+fate-soragen: $(FATE_SORAGEN_AUDIO-yes)

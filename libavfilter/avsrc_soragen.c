@@ -36,16 +36,21 @@
 
 #include "libavutil/avassert.h"
 #include "libavutil/avstring.h"
+#include "libavutil/channel_layout.h"
 #include "libavutil/cpu.h"
 #include "libavutil/mem.h"
 #include "libavutil/opt.h"
 #include "libavutil/random_seed.h"
 #include "libavutil/internal.h"
+#include "audio.h"
 #include "avfilter.h"
 #include "filters.h"
+#include "formats.h"
 #include "video.h"
 
+#include "diffusion/audio_render.h"
 #include "diffusion/denoiser.h"
+#include "diffusion/events.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
 #include "diffusion/sampler.h"
@@ -72,6 +77,10 @@ typedef struct SoragenContext {
     int threads;
     int precision;
     int overlap;
+    int audio;
+    int sample_rate;
+    AVChannelLayout ch_layout;
+    float event_threshold;
 
     /* engine */
     DiffModel *model;
@@ -99,12 +108,19 @@ typedef struct SoragenContext {
 
     /* output */
     int64_t pts, nb_frames;
+
+    /* audio: events of the generated frames, sounds of the prompt */
+    DiffEvent *events;
+    int nb_events, events_cap;
+    DiffSound sounds[2];
+    int64_t nb_events_total;
     int *xi, *yi;            /* bilinear source indices and 8-bit weights */
     uint8_t *xw, *yw;
 } SoragenContext;
 
 #define OFFSET(x) offsetof(SoragenContext, x)
 #define V AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
+#define A AV_OPT_FLAG_AUDIO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
 #define R AV_OPT_FLAG_RUNTIME_PARAM
 
 static const AVOption soragen_options[] = {
@@ -128,6 +144,12 @@ static const AVOption soragen_options[] = {
         { "f32",   "32-bit float",      0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_F32 },  0, 0, V, .unit = "precision" },
         { "bf16",  "bfloat16 matmuls",  0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_BF16 }, 0, 0, V, .unit = "precision" },
     { "overlap",   "set context frames carried into each next chunk", OFFSET(overlap), AV_OPT_TYPE_INT, { .i64 = 2 }, 1, 4, V },
+    { "audio",     "add the audio output",                OFFSET(audio),      AV_OPT_TYPE_BOOL,   { .i64 = 1 },     0, 1, V | A },
+    { "sample_rate", "set the audio sample rate",         OFFSET(sample_rate), AV_OPT_TYPE_INT,   { .i64 = 48000 }, 8000, 384000, A },
+    { "sr",        "set the audio sample rate",           OFFSET(sample_rate), AV_OPT_TYPE_INT,   { .i64 = 48000 }, 8000, 384000, A },
+    { "channel_layout", "set the audio channel layout",   OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
+    { "cl",        "set the audio channel layout",        OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
+    { "event_threshold", "model probability that makes a sound", OFFSET(event_threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.5 }, 0.01, 1, A },
     { NULL }
 };
 
@@ -176,9 +198,42 @@ static int update_context(AVFilterContext *ctx)
             ret = ff_diff_denoiser_set_context(s->dn, 1, text, 1);
     }
     av_free(text);
-    if (ret >= 0)
+    if (ret >= 0) {
+        const char *words[256];
+        for (int i = 0; i < s->nb_tokens; i++)
+            words[i] = s->model->vocab[s->tokens[i]];
+        ff_diff_sounds_for_words(words, s->nb_tokens, s->sounds);
         s->context_dirty = 0;
+    }
     return ret;
+}
+
+static int config_audio(AVFilterLink *outlink)
+{
+    SoragenContext *s = outlink->src->priv;
+
+    outlink->time_base = (AVRational){ 1, s->sample_rate };
+    return 0;
+}
+
+static int query_formats(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+    static const enum AVPixelFormat pix_fmts[] = { AV_PIX_FMT_RGB24, AV_PIX_FMT_NONE };
+    static const enum AVSampleFormat sample_fmts[] = { AV_SAMPLE_FMT_FLT, AV_SAMPLE_FMT_NONE };
+    AVFilterChannelLayouts *layouts = NULL;
+    int rates[] = { s->sample_rate, -1 };
+    int ret;
+
+    if ((ret = ff_formats_ref(ff_make_format_list(pix_fmts), &ctx->outputs[0]->incfg.formats)) < 0)
+        return ret;
+    if (ctx->nb_outputs < 2)
+        return 0;
+    if ((ret = ff_formats_ref(ff_make_format_list(sample_fmts), &ctx->outputs[1]->incfg.formats)) < 0 ||
+        (ret = ff_formats_ref(ff_make_format_list(rates), &ctx->outputs[1]->incfg.samplerates)) < 0 ||
+        (ret = ff_add_channel_layout(&layouts, &s->ch_layout)) < 0)
+        return ret;
+    return ff_channel_layouts_ref(layouts, &ctx->outputs[1]->incfg.channel_layouts);
 }
 
 static av_cold int init(AVFilterContext *ctx)
@@ -219,6 +274,15 @@ static av_cold int init(AVFilterContext *ctx)
         return AVERROR(EINVAL);
     }
     s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
+    if (s->audio) {
+        AVFilterPad pad = {
+            .name         = "audio",
+            .type         = AVMEDIA_TYPE_AUDIO,
+            .config_props = config_audio,
+        };
+        if ((ret = ff_append_outpad(ctx, &pad)) < 0)
+            return ret;
+    }
     s->batch = s->guidance == 1.0f ? 1 : 2;
     s->context_dirty = 1;
     return 0;
@@ -240,6 +304,7 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->ctx_mask);
     av_freep(&s->chunk_prompt);
     av_freep(&s->prev_prompt);
+    av_freep(&s->events);
     av_freep(&s->xi);
     av_freep(&s->yi);
     av_freep(&s->xw);
@@ -389,10 +454,66 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             s->hist_events[dst * DIFF_N_EVENTS + e] = 1.0f / (1.0f + expf(-logit));
         }
     }
+    if (s->audio) {
+        float prob[256 * DIFF_N_EVENTS];
+        DiffEvent found[256 * DIFF_N_EVENTS];
+        int n;
+
+        for (int f = 0; f < fresh; f++)
+            for (int e = 0; e < DIFF_N_EVENTS; e++)
+                prob[f * DIFF_N_EVENTS + e] =
+                    s->hist_events[(s->nb_native - s->base + f) * DIFF_N_EVENTS + e];
+        n = ff_diff_find_events(clip, known, fresh, c->size, s->nb_native, c->fps, prob,
+                                s->event_threshold, found, FF_ARRAY_ELEMS(found));
+        if (s->nb_events + n > s->events_cap) {
+            int cap = FFMAX(2 * s->events_cap, s->nb_events + n + 16);
+            void *tmp = av_realloc_array(s->events, cap, sizeof(*s->events));
+            if (!tmp)
+                return AVERROR(ENOMEM);
+            s->events = tmp;
+            s->events_cap = cap;
+        }
+        memcpy(s->events + s->nb_events, found, n * sizeof(*found));
+        s->nb_events += n;
+        s->nb_events_total += n;
+    }
     s->nb_native += fresh;
     s->chunk++;
     s->running = 0;
     return 0;
+}
+
+/* samples before video frame n: rescale(n) = n * sr / fps, exactly */
+static int64_t audio_pos(const SoragenContext *s, int64_t n)
+{
+    return av_rescale(n, (int64_t)s->sample_rate * s->frame_rate.den, s->frame_rate.num);
+}
+
+static int output_audio(AVFilterContext *ctx, int64_t n)
+{
+    SoragenContext *s = ctx->priv;
+    AVFilterLink *outlink = ctx->outputs[1];
+    const int64_t start = audio_pos(s, n), end = audio_pos(s, n + 1);
+    const double now = (double)start / s->sample_rate;
+    AVFrame *out;
+    int keep = 0;
+
+    /* events whose sound has ended are dropped */
+    for (int i = 0; i < s->nb_events; i++)
+        if (s->events[i].time + s->sounds[s->events[i].kind].length >= now)
+            s->events[keep++] = s->events[i];
+    s->nb_events = keep;
+    if (end == start)
+        return 0;
+    out = ff_get_audio_buffer(outlink, end - start);
+    if (!out)
+        return AVERROR(ENOMEM);
+    ff_diff_render_events(s->events, s->nb_events, s->sounds, s->sample_rate,
+                          s->ch_layout.nb_channels, s->used_seed, start, end - start,
+                          (float *)out->data[0]);
+    out->pts = start;
+    out->duration = end - start;
+    return ff_filter_frame(outlink, out);
 }
 
 static inline uint8_t to_u8(float v)
@@ -412,6 +533,7 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     const float ft = frac / 256.0f;
     AVFrame *out = ff_get_video_buffer(outlink, s->w, s->h);
     char buf[64];
+    int ret;
 
     if (!out)
         return AVERROR(ENOMEM);
@@ -449,7 +571,10 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     av_dict_set(&out->metadata, "lavfi.soragen.contact", buf, 0);
     snprintf(buf, sizeof(buf), "%.3f", s->hist_events[(i0 - s->base) * DIFF_N_EVENTS + 1]);
     av_dict_set(&out->metadata, "lavfi.soragen.footfall", buf, 0);
-    return ff_filter_frame(outlink, out);
+    ret = ff_filter_frame(outlink, out);
+    if (ret >= 0 && s->audio)
+        ret = output_audio(ctx, s->pts - 1);
+    return ret;
 }
 
 static int activate(AVFilterContext *ctx)
@@ -459,10 +584,13 @@ static int activate(AVFilterContext *ctx)
     int64_t i0;
     int frac, ret;
 
-    if (!ff_outlink_frame_wanted(outlink))
+    if (!ff_outlink_frame_wanted(outlink) &&
+        !(s->audio && ff_outlink_frame_wanted(ctx->outputs[1])))
         return FFERROR_NOT_READY;
     if (s->nb_frames >= 0 && s->pts >= s->nb_frames) {
         ff_outlink_set_status(outlink, AVERROR_EOF, s->pts);
+        if (s->audio)
+            ff_outlink_set_status(ctx->outputs[1], AVERROR_EOF, audio_pos(s, s->pts));
         return 0;
     }
     native_pos(s, s->pts, &i0, &frac);
@@ -527,6 +655,7 @@ const AVFilter ff_avsrc_soragen = {
     .activate        = activate,
     .inputs          = NULL,
     FILTER_OUTPUTS(soragen_outputs),
-    FILTER_SINGLE_PIXFMT(AV_PIX_FMT_RGB24),
+    FILTER_QUERY_FUNC(query_formats),
+    .flags           = AVFILTER_FLAG_DYNAMIC_OUTPUTS,
     .process_command = process_command,
 };

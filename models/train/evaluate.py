@@ -44,7 +44,7 @@ def prompt_set(per_subject, seed=2026):
 
 
 def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames):
-    graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=%dx%d:d=%g:threads=2"
+    graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=%dx%d:d=%g:threads=2:audio=0"
              % (prompt.replace(" ", "_"), seed, steps, guidance, size, size, frames / 8.0))
     if model:
         graph = "soragen=model=%s:%s" % (model, graph[len("soragen="):])
