@@ -74,10 +74,17 @@ fate-remix: $(FATE_REMIX-yes)
 # predicts (float math: stddev on f32 samples; another seed measures 123121
 # in tiny_psnr's f32 units)
 FATE_SORAGEN_AUDIO += fate-soragen-audio
-fate-soragen-audio: CMD = ffmpeg -lavfi "soragen=model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_ball_bounces:seed=7:steps=4:threads=1:s=16x16:r=30000/1001:d=0.5:cl=mono[v][a];[v]nullsink" -map "[a]" -f f32le -
+fate-soragen-audio: CMD = ffmpeg -lavfi "soragen=model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_ball_bounces:seed=7:steps=4:threads=1:s=16x16:r=30000/1001:d=0.5:cl=mono:sounds=none[v][a];[v]nullsink" -map "[a]" -f f32le -
 fate-soragen-audio: CMP = stddev
 fate-soragen-audio: CMP_UNIT = f32
 fate-soragen-audio: FUZZ = 1000
+
+# the same with the shipped sound bank (recorded sounds, resampled to 48 kHz)
+FATE_SORAGEN_AUDIO += fate-soragen-audio-bank
+fate-soragen-audio-bank: CMD = ffmpeg -lavfi "soragen=model=$(SRC_PATH)/soragen/tests/fixtures/tiny-model.safetensors:p=a_ball_bounces:seed=7:steps=4:threads=1:s=16x16:r=30000/1001:d=0.5:cl=mono:sounds=$(SRC_PATH)/soragen/models/sounds/bank.txt[v][a];[v]nullsink" -map "[a]" -f f32le -
+fate-soragen-audio-bank: CMP = stddev
+fate-soragen-audio-bank: CMP_UNIT = f32
+fate-soragen-audio-bank: FUZZ = 1000
 
 FATE_SORAGEN_AUDIO-$(call ALLYES, SORAGEN_FILTER NULLSINK_FILTER PCM_F32LE_ENCODER PCM_F32LE_MUXER) += $(FATE_SORAGEN_AUDIO)
 FATE_FFMPEG += $(FATE_SORAGEN_AUDIO-yes)

@@ -41,6 +41,7 @@
 #include "libavutil/mem.h"
 #include "libavutil/opt.h"
 #include "libavutil/random_seed.h"
+#include "libswresample/swresample.h"
 #include "libavutil/internal.h"
 #include "audio.h"
 #include "avfilter.h"
@@ -54,6 +55,7 @@
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
 #include "diffusion/sampler.h"
+#include "diffusion/sound_bank.h"
 #include "diffusion/text_encoder.h"
 #include "diffusion/tokenizer.h"
 
@@ -81,6 +83,7 @@ typedef struct SoragenContext {
     int sample_rate;
     AVChannelLayout ch_layout;
     float event_threshold;
+    char *sounds_path;
 
     /* engine */
     DiffModel *model;
@@ -114,6 +117,9 @@ typedef struct SoragenContext {
     int nb_events, events_cap;
     DiffSound sounds[2];
     int64_t nb_events_total;
+    DiffSoundBank *bank;
+    float *bank_audio[DIFF_BANK_MAX_ENTRIES];   /* entries at the output rate */
+    int bank_len[DIFF_BANK_MAX_ENTRIES];
     int *xi, *yi;            /* bilinear source indices and 8-bit weights */
     uint8_t *xw, *yw;
 } SoragenContext;
@@ -150,6 +156,7 @@ static const AVOption soragen_options[] = {
     { "channel_layout", "set the audio channel layout",   OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "cl",        "set the audio channel layout",        OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "event_threshold", "model probability that makes a sound", OFFSET(event_threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.5 }, 0.01, 1, A },
+    { "sounds",    "sound bank manifest, none: synthesis only", OFFSET(sounds_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { NULL }
 };
 
@@ -203,16 +210,71 @@ static int update_context(AVFilterContext *ctx)
         for (int i = 0; i < s->nb_tokens; i++)
             words[i] = s->model->vocab[s->tokens[i]];
         ff_diff_sounds_for_words(words, s->nb_tokens, s->sounds);
+        for (int k = 0; k < 2 && s->bank; k++) {
+            const DiffBankEntry *e = ff_diff_sound_bank_find(s->bank, k, words, s->nb_tokens);
+            if (e) {
+                DiffSound *d = &s->sounds[k];
+                int idx = e - s->bank->entries;
+                d->samples    = s->bank_audio[idx];
+                d->nb_samples = s->bank_len[idx];
+                d->attack     = lrintf(e->attack_ms * s->sample_rate / 1000.0f);
+                d->gain       = e->gain;
+                d->length     = (float)(d->nb_samples - d->attack) / s->sample_rate;
+                av_log(ctx, AV_LOG_VERBOSE, "%s sound: %s (%s, %s)\n",
+                       k ? "footfall" : "contact", e->name, e->source, e->licence);
+            }
+        }
         s->context_dirty = 0;
     }
     return ret;
 }
 
+/* a bank sound at the output rate, through libswresample */
+static int resample(AVFilterContext *ctx, const DiffBankEntry *e, int rate, float **out, int *len)
+{
+    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+    SwrContext *swr = NULL;
+    int cap = av_rescale(e->nb_samples, rate, e->sample_rate) + 64, n, m;
+    const uint8_t *in[1] = { (const uint8_t *)e->samples };
+    uint8_t *dst[1];
+    int ret;
+
+    ret = swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate, &mono, AV_SAMPLE_FMT_FLT,
+                              e->sample_rate, 0, ctx);
+    if (ret < 0 || (ret = swr_init(swr)) < 0) {
+        swr_free(&swr);
+        return ret;
+    }
+    *out = av_malloc_array(cap, sizeof(float));
+    if (!*out) {
+        swr_free(&swr);
+        return AVERROR(ENOMEM);
+    }
+    dst[0] = (uint8_t *)*out;
+    n = swr_convert(swr, dst, cap, in, e->nb_samples);
+    dst[0] = (uint8_t *)(*out + FFMAX(n, 0));
+    m = n < 0 ? n : swr_convert(swr, dst, cap - n, NULL, 0);
+    swr_free(&swr);
+    if (n < 0 || m < 0)
+        return n < 0 ? n : m;
+    *len = n + m;
+    return 0;
+}
+
 static int config_audio(AVFilterLink *outlink)
 {
-    SoragenContext *s = outlink->src->priv;
+    AVFilterContext *ctx = outlink->src;
+    SoragenContext *s = ctx->priv;
+    int ret;
 
     outlink->time_base = (AVRational){ 1, s->sample_rate };
+    for (int i = 0; s->bank && i < s->bank->nb_entries; i++) {
+        av_freep(&s->bank_audio[i]);
+        if ((ret = resample(ctx, &s->bank->entries[i], s->sample_rate,
+                            &s->bank_audio[i], &s->bank_len[i])) < 0)
+            return ret;
+    }
+    s->context_dirty = 1; /* pick the sounds again at the new rate */
     return 0;
 }
 
@@ -274,6 +336,22 @@ static av_cold int init(AVFilterContext *ctx)
         return AVERROR(EINVAL);
     }
     s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
+    if (s->audio && !(s->sounds_path && !strcmp(s->sounds_path, "none"))) {
+        const char *dir = getenv("SORAGEN_MODEL_DIR");
+        char *bank = s->sounds_path ? av_strdup(s->sounds_path) :
+                     av_asprintf("%s/sounds/bank.txt", dir ? dir : FFMPEG_DATADIR);
+        if (!bank)
+            return AVERROR(ENOMEM);
+        ret = ff_diff_sound_bank_load(&s->bank, bank, ctx);
+        if (ret < 0 && s->sounds_path) {
+            av_log(ctx, AV_LOG_ERROR, "Could not load the sound bank %s\n", bank);
+            av_free(bank);
+            return ret;
+        }
+        if (ret < 0)
+            av_log(ctx, AV_LOG_WARNING, "No sound bank at %s: every sound is synthesised\n", bank);
+        av_free(bank);
+    }
     if (s->audio) {
         AVFilterPad pad = {
             .name         = "audio",
@@ -305,6 +383,9 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->chunk_prompt);
     av_freep(&s->prev_prompt);
     av_freep(&s->events);
+    for (int i = 0; i < DIFF_BANK_MAX_ENTRIES; i++)
+        av_freep(&s->bank_audio[i]);
+    ff_diff_sound_bank_free(&s->bank);
     av_freep(&s->xi);
     av_freep(&s->yi);
     av_freep(&s->xw);

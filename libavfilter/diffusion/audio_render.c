@@ -85,6 +85,13 @@ void ff_diff_render_events(const DiffEvent *ev, int nb_events, const DiffSound s
             const double dt = t - ev[e].time;
             double env, v;
             uint64_t key;
+            if (s->samples) {
+                /* the sample at the event time is the sound's attack */
+                int64_t k = llrint(dt * sample_rate) + s->attack;
+                if (k >= 0 && k < s->nb_samples)
+                    acc += s->gain * ev[e].strength * s->samples[k];
+                continue;
+            }
             if (dt < 0 || dt >= s->length)
                 continue;
             key = seed ^ ((uint64_t)llrint(ev[e].time * 1e6) << 20);

@@ -27,8 +27,9 @@
 #include "events.h"
 
 /**
- * A procedural impact sound: a decaying tone (the body) plus a decaying
- * noise burst (the surface), after a 1 ms linear attack.
+ * An impact sound: a recorded one from the sound bank, or a procedural one,
+ * a decaying tone (the body) plus a decaying noise burst (the surface) after
+ * a 1 ms linear attack.
  */
 typedef struct DiffSound {
     float freq;         /* Hz */
@@ -37,6 +38,10 @@ typedef struct DiffSound {
     float noise_decay;  /* 1/s of the noise */
     float gain;
     float length;       /* seconds rendered after the onset */
+    /* a recorded sound instead of the synthesis (sound bank), at the
+     * output rate; its sample `attack` lands on the event time */
+    const float *samples;
+    int nb_samples, attack;
 } DiffSound;
 
 /**
