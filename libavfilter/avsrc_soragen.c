@@ -29,7 +29,9 @@
  * served between steps and the graph never waits on a busy loop.
  */
 
+#include <errno.h>
 #include <float.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -42,6 +44,8 @@
 #include "libavutil/opt.h"
 #include "libavutil/random_seed.h"
 #include "libswresample/swresample.h"
+
+#include <sndfile.h>
 #include "libavutil/internal.h"
 #include "audio.h"
 #include "avfilter.h"
@@ -84,6 +88,7 @@ typedef struct SoragenContext {
     AVChannelLayout ch_layout;
     float event_threshold;
     char *sounds_path;
+    char *stems;
 
     /* engine */
     DiffModel *model;
@@ -118,6 +123,9 @@ typedef struct SoragenContext {
     DiffSound sounds[2];
     int64_t nb_events_total;
     DiffSoundBank *bank;
+    SNDFILE *stem_file[2];
+    FILE *event_log;
+    float *stem_buf;
     float *bank_audio[DIFF_BANK_MAX_ENTRIES];   /* entries at the output rate */
     int bank_len[DIFF_BANK_MAX_ENTRIES];
     int *xi, *yi;            /* bilinear source indices and 8-bit weights */
@@ -157,6 +165,7 @@ static const AVOption soragen_options[] = {
     { "cl",        "set the audio channel layout",        OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "event_threshold", "model probability that makes a sound", OFFSET(event_threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.5 }, 0.01, 1, A },
     { "sounds",    "sound bank manifest, none: synthesis only", OFFSET(sounds_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
+    { "stems",     "debug: write PREFIX-contact.wav, PREFIX-footfall.wav and PREFIX-events.txt", OFFSET(stems), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { NULL }
 };
 
@@ -275,6 +284,34 @@ static int config_audio(AVFilterLink *outlink)
             return ret;
     }
     s->context_dirty = 1; /* pick the sounds again at the new rate */
+    if (s->stems && !s->event_log) {
+        static const char *names[2] = { "contact", "footfall" };
+        char *path;
+        for (int k = 0; k < 2; k++) {
+            SF_INFO info = { .samplerate = s->sample_rate, .channels = 1,
+                             .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+            if (!(path = av_asprintf("%s-%s.wav", s->stems, names[k])))
+                return AVERROR(ENOMEM);
+            s->stem_file[k] = sf_open(path, SFM_WRITE, &info);
+            if (!s->stem_file[k]) {
+                av_log(ctx, AV_LOG_ERROR, "Cannot write the stem %s: %s\n", path, sf_strerror(NULL));
+                av_free(path);
+                return AVERROR(EIO);
+            }
+            av_free(path);
+        }
+        if (!(path = av_asprintf("%s-events.txt", s->stems)))
+            return AVERROR(ENOMEM);
+        s->event_log = fopen(path, "w");
+        if (!s->event_log) {
+            ret = AVERROR(errno);
+            av_log(ctx, AV_LOG_ERROR, "Cannot write %s: %s\n", path, av_err2str(ret));
+            av_free(path);
+            return ret;
+        }
+        av_free(path);
+        fprintf(s->event_log, "# time_s kind probability refined\n");
+    }
     return 0;
 }
 
@@ -382,6 +419,12 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->ctx_mask);
     av_freep(&s->chunk_prompt);
     av_freep(&s->prev_prompt);
+    for (int k = 0; k < 2; k++)
+        if (s->stem_file[k])
+            sf_close(s->stem_file[k]);
+    if (s->event_log)
+        fclose(s->event_log);
+    av_freep(&s->stem_buf);
     av_freep(&s->events);
     for (int i = 0; i < DIFF_BANK_MAX_ENTRIES; i++)
         av_freep(&s->bank_audio[i]);
@@ -555,6 +598,10 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             s->events_cap = cap;
         }
         memcpy(s->events + s->nb_events, found, n * sizeof(*found));
+        for (int i = 0; s->event_log && i < n; i++)
+            fprintf(s->event_log, "%.6f %s %.3f %d\n", found[i].time,
+                    found[i].kind == DIFF_EVENT_CONTACT ? "contact" : "footfall",
+                    found[i].strength, found[i].refined);
         s->nb_events += n;
         s->nb_events_total += n;
     }
@@ -594,6 +641,27 @@ static int output_audio(AVFilterContext *ctx, int64_t n)
                           (float *)out->data[0]);
     out->pts = start;
     out->duration = end - start;
+    if (s->event_log) {
+        /* one stem per sound class: that class's events alone, mono */
+        DiffEvent *sel = av_malloc_array(FFMAX(s->nb_events, 1), sizeof(*sel));
+        float *buf = av_realloc(s->stem_buf, (end - start) * sizeof(float));
+        if (!sel || !buf) {
+            av_free(sel);
+            av_frame_free(&out);
+            return AVERROR(ENOMEM);
+        }
+        s->stem_buf = buf;
+        for (int k = 0; k < 2; k++) {
+            int n = 0;
+            for (int i = 0; i < s->nb_events; i++)
+                if (s->events[i].kind == k)
+                    sel[n++] = s->events[i];
+            ff_diff_render_events(sel, n, s->sounds, s->sample_rate, 1, s->used_seed, start,
+                                  end - start, buf);
+            sf_writef_float(s->stem_file[k], buf, end - start);
+        }
+        av_free(sel);
+    }
     return ff_filter_frame(outlink, out);
 }
 
