@@ -55,6 +55,7 @@ bench: ffmpeg $(BUILD)/tests/bench_engine
 eval: ffmpeg
 	@test -f $(REPO)/models/train/evaluate.py || { echo "make eval: models/train/evaluate.py is missing" >&2; exit 1; }
 	OMP_NUM_THREADS=$(JOBS) OMP_WAIT_POLICY=PASSIVE $(PYTHON) $(REPO)/models/train/evaluate.py --ffmpeg $(BUILD)/ffmpeg
+	$(PYTHON) $(REPO)/models/train/avsync.py --ffmpeg $(BUILD)/ffmpeg --tmp $(BUILD)/avsync
 
 clean:
 	-$(MAKE) -C $(FFBUILD) clean
