@@ -18,7 +18,8 @@ ENGINE_HDR := $(wildcard $(REPO)/libavfilter/diffusion/*.h)
 TEST_SRC   := $(wildcard $(REPO)/tests/*_test.c)
 TEST_BIN   := $(patsubst $(REPO)/tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_CFLAGS = -std=c17 -O2 -g -Wall -I$(FFBUILD) -I$(FFSRC) -I$(REPO)
-TEST_LIBS   = $(FFBUILD)/libavutil/libavutil.a -ldnnl -lgomp -lsndfile -lm -lpthread
+TEST_LIBS   = $(FFBUILD)/libavutil/libavutil.a -ldnnl -lgomp -lsndfile \
+              -lflite_cmu_us_slt -lflite_usenglish -lflite_cmulex -lflite -lm -lpthread
 
 .PHONY: all ffmpeg check tests fate bench eval clean distclean
 all: ffmpeg

@@ -55,6 +55,7 @@
 
 #include "diffusion/audio_render.h"
 #include "diffusion/denoiser.h"
+#include "diffusion/dialogue.h"
 #include "diffusion/events.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
@@ -123,6 +124,12 @@ typedef struct SoragenContext {
     DiffSound sounds[2];
     int64_t nb_events_total;
     DiffSoundBank *bank;
+    DiffDialogue *dialogue;
+    char *dialogue_text;
+    double dialogue_start;     /* seconds */
+    float *speech;             /* the dialogue at the output rate */
+    int speech_len;
+    float *extra;
     SNDFILE *stem_file[2];
     FILE *event_log;
     float *stem_buf;
@@ -196,6 +203,9 @@ static int parse_prompt(AVFilterContext *ctx, const char *prompt, int *tokens, i
     return 0;
 }
 
+static int resample(AVFilterContext *ctx, const float *samples, int nb_samples, int in_rate,
+                    int rate, float **out, int *len);
+
 static int update_context(AVFilterContext *ctx)
 {
     SoragenContext *s = ctx->priv;
@@ -214,6 +224,30 @@ static int update_context(AVFilterContext *ctx)
             ret = ff_diff_denoiser_set_context(s->dn, 1, text, 1);
     }
     av_free(text);
+    if (ret >= 0) {
+        char line[1024];
+        size_t len = ff_diff_dialogue_text(s->prompt, line, sizeof(line));
+        if (len && (!s->dialogue_text || strcmp(line, s->dialogue_text))) {
+            ff_diff_dialogue_free(&s->dialogue);
+            av_freep(&s->speech);
+            av_freep(&s->dialogue_text);
+            if ((ret = ff_diff_dialogue_speak(&s->dialogue, line, ctx)) < 0)
+                return ret;
+            if (!(s->dialogue_text = av_strdup(line)))
+                return AVERROR(ENOMEM);
+            s->dialogue_start = (double)s->nb_native / s->model->cfg.fps + 0.1;
+            if (s->audio && (ret = resample(ctx, s->dialogue->samples, s->dialogue->nb_samples,
+                                            s->dialogue->sample_rate, s->sample_rate,
+                                            &s->speech, &s->speech_len)) < 0)
+                return ret;
+            av_log(ctx, AV_LOG_VERBOSE, "dialogue '%s': %.2f s from %.2f s\n", line,
+                   (double)s->dialogue->nb_samples / s->dialogue->sample_rate, s->dialogue_start);
+        } else if (!len) {
+            ff_diff_dialogue_free(&s->dialogue);
+            av_freep(&s->speech);
+            av_freep(&s->dialogue_text);
+        }
+    }
     if (ret >= 0) {
         const char *words[256];
         for (int i = 0; i < s->nb_tokens; i++)
@@ -239,17 +273,18 @@ static int update_context(AVFilterContext *ctx)
 }
 
 /* a bank sound at the output rate, through libswresample */
-static int resample(AVFilterContext *ctx, const DiffBankEntry *e, int rate, float **out, int *len)
+static int resample(AVFilterContext *ctx, const float *samples, int nb_samples, int in_rate,
+                    int rate, float **out, int *len)
 {
     AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
     SwrContext *swr = NULL;
-    int cap = av_rescale(e->nb_samples, rate, e->sample_rate) + 64, n, m;
-    const uint8_t *in[1] = { (const uint8_t *)e->samples };
+    int cap = av_rescale(nb_samples, rate, in_rate) + 64, n, m;
+    const uint8_t *in[1] = { (const uint8_t *)samples };
     uint8_t *dst[1];
     int ret;
 
     ret = swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate, &mono, AV_SAMPLE_FMT_FLT,
-                              e->sample_rate, 0, ctx);
+                              in_rate, 0, ctx);
     if (ret < 0 || (ret = swr_init(swr)) < 0) {
         swr_free(&swr);
         return ret;
@@ -260,7 +295,7 @@ static int resample(AVFilterContext *ctx, const DiffBankEntry *e, int rate, floa
         return AVERROR(ENOMEM);
     }
     dst[0] = (uint8_t *)*out;
-    n = swr_convert(swr, dst, cap, in, e->nb_samples);
+    n = swr_convert(swr, dst, cap, in, nb_samples);
     dst[0] = (uint8_t *)(*out + FFMAX(n, 0));
     m = n < 0 ? n : swr_convert(swr, dst, cap - n, NULL, 0);
     swr_free(&swr);
@@ -278,8 +313,9 @@ static int config_audio(AVFilterLink *outlink)
 
     outlink->time_base = (AVRational){ 1, s->sample_rate };
     for (int i = 0; s->bank && i < s->bank->nb_entries; i++) {
+        const DiffBankEntry *e = &s->bank->entries[i];
         av_freep(&s->bank_audio[i]);
-        if ((ret = resample(ctx, &s->bank->entries[i], s->sample_rate,
+        if ((ret = resample(ctx, e->samples, e->nb_samples, e->sample_rate, s->sample_rate,
                             &s->bank_audio[i], &s->bank_len[i])) < 0)
             return ret;
     }
@@ -425,6 +461,10 @@ static av_cold void uninit(AVFilterContext *ctx)
     if (s->event_log)
         fclose(s->event_log);
     av_freep(&s->stem_buf);
+    ff_diff_dialogue_free(&s->dialogue);
+    av_freep(&s->dialogue_text);
+    av_freep(&s->speech);
+    av_freep(&s->extra);
     av_freep(&s->events);
     for (int i = 0; i < DIFF_BANK_MAX_ENTRIES; i++)
         av_freep(&s->bank_audio[i]);
@@ -636,9 +676,20 @@ static int output_audio(AVFilterContext *ctx, int64_t n)
     out = ff_get_audio_buffer(outlink, end - start);
     if (!out)
         return AVERROR(ENOMEM);
+    if (s->speech) {
+        int64_t first = llrint(s->dialogue_start * s->sample_rate);
+        float *tmp = av_realloc(s->extra, (end - start) * sizeof(float));
+        if (!tmp) {
+            av_frame_free(&out);
+            return AVERROR(ENOMEM);
+        }
+        s->extra = tmp;
+        for (int64_t i = start; i < end; i++)
+            tmp[i - start] = i >= first && i - first < s->speech_len ? s->speech[i - first] : 0.0f;
+    }
     ff_diff_render_events(s->events, s->nb_events, s->sounds, s->sample_rate,
                           s->ch_layout.nb_channels, s->used_seed, start, end - start,
-                          (float *)out->data[0]);
+                          s->speech ? s->extra : NULL, (float *)out->data[0]);
     out->pts = start;
     out->duration = end - start;
     if (s->event_log) {
@@ -657,7 +708,7 @@ static int output_audio(AVFilterContext *ctx, int64_t n)
                 if (s->events[i].kind == k)
                     sel[n++] = s->events[i];
             ff_diff_render_events(sel, n, s->sounds, s->sample_rate, 1, s->used_seed, start,
-                                  end - start, buf);
+                                  end - start, NULL, buf);
             sf_writef_float(s->stem_file[k], buf, end - start);
         }
         av_free(sel);
@@ -716,6 +767,12 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     av_dict_set(&out->metadata, "lavfi.soragen.model", av_basename(s->model->path), 0);
     snprintf(buf, sizeof(buf), "%"PRId64, i0);
     av_dict_set(&out->metadata, "lavfi.soragen.native_frame", buf, 0);
+    if (s->dialogue) {
+        double t0 = (double)(s->pts - 1) * s->frame_rate.den / s->frame_rate.num - s->dialogue_start;
+        double t1 = t0 + (double)s->frame_rate.den / s->frame_rate.num;
+        snprintf(buf, sizeof(buf), "%.3f", ff_diff_dialogue_mouth(s->dialogue, t0, t1));
+        av_dict_set(&out->metadata, "lavfi.soragen.mouth", buf, 0);
+    }
     snprintf(buf, sizeof(buf), "%.3f", s->hist_events[(i0 - s->base) * DIFF_N_EVENTS]);
     av_dict_set(&out->metadata, "lavfi.soragen.contact", buf, 0);
     snprintf(buf, sizeof(buf), "%.3f", s->hist_events[(i0 - s->base) * DIFF_N_EVENTS + 1]);

@@ -40,6 +40,7 @@
 #include "libavutil/mem.h"
 
 #include "libavfilter/diffusion/audio_render.h"
+#include "libavfilter/diffusion/dialogue.h"
 #include "libavfilter/diffusion/events.h"
 
 static int failures;
@@ -64,7 +65,7 @@ static void test_onsets(void)
 
             if (start < 0)
                 start = 0;
-            ff_diff_render_events(&ev, 1, snd, sr, 1, 7, start, n, buf);
+            ff_diff_render_events(&ev, 1, snd, sr, 1, 7, start, n, NULL, buf);
             for (int i = 0; i < n && first < 0; i++)
                 if (buf[i] != 0.0f)
                     first = i;
@@ -170,9 +171,9 @@ static void test_determinism(void)
     float a[2000], b[2000], c[2000];
 
     ff_diff_sounds_for_words(w, 1, snd);
-    ff_diff_render_events(&ev, 1, snd, 48000, 2, 1, 0, 1000, a);
-    ff_diff_render_events(&ev, 1, snd, 48000, 2, 1, 0, 1000, b);
-    ff_diff_render_events(&ev, 1, snd, 48000, 2, 2, 0, 1000, c);
+    ff_diff_render_events(&ev, 1, snd, 48000, 2, 1, 0, 1000, NULL, a);
+    ff_diff_render_events(&ev, 1, snd, 48000, 2, 1, 0, 1000, NULL, b);
+    ff_diff_render_events(&ev, 1, snd, 48000, 2, 2, 0, 1000, NULL, c);
     if (memcmp(a, b, sizeof(a)) || !memcmp(a, c, sizeof(a))) {
         printf("FAIL determinism\n");
         failures++;
@@ -187,11 +188,55 @@ static void test_determinism(void)
         }
 }
 
+/* 4. Dialogue: quoted text only, spoken, with a phone timeline that opens
+ *    the mouth during the words and closes it in the pauses. */
+static void test_dialogue(void)
+{
+    char line[128], none[16];
+    DiffDialogue *d = NULL;
+    size_t n = ff_diff_dialogue_text("a hippo \"hello there\" bounces \"big hippo\"", line, sizeof(line));
+    int ret;
+
+    if (n != strlen("hello there big hippo") || strcmp(line, "hello there big hippo")) {
+        printf("FAIL dialogue text: '%s'\n", line);
+        failures++;
+    }
+    if (ff_diff_dialogue_text("no quotes here", none, sizeof(none)) != 0) {
+        printf("FAIL dialogue text without quotes\n");
+        failures++;
+    }
+    ret = ff_diff_dialogue_speak(&d, line, NULL);
+    if (ret < 0 || !d) {
+        printf("FAIL speaking: %d\n", ret);
+        failures++;
+        return;
+    }
+    {
+        double len = (double)d->nb_samples / d->sample_rate;
+        double end = d->phones[d->nb_phones - 1].end;
+        float mid = ff_diff_dialogue_mouth(d, 0.2, 0.6), start = ff_diff_dialogue_mouth(d, 0.0, 0.05);
+        float rms = 0;
+        for (int i = 0; i < d->nb_samples; i++)
+            rms += d->samples[i] * d->samples[i];
+        rms = sqrtf(rms / d->nb_samples);
+        if (len < 0.5 || len > 5 || fabs(end - len) > 0.1 || rms < 0.01 || !(mid > 0.2) || start > 0.1) {
+            printf("FAIL dialogue: %.2f s of speech, phones end at %.2f s, rms %.3f, mouth %.2f "
+                   "mid-line and %.2f at the start\n", len, end, rms, mid, start);
+            failures++;
+        } else {
+            printf("ok   dialogue: %.2f s of speech at %d Hz, %d phones, mouth %.2f mid-line, "
+                   "%.2f in the leading pause\n", len, d->sample_rate, d->nb_phones, mid, start);
+        }
+    }
+    ff_diff_dialogue_free(&d);
+}
+
 int main(void)
 {
     test_onsets();
     test_analyser();
     test_determinism();
+    test_dialogue();
     printf("audio_test: %s\n", failures ? "FAILED" : "passed");
     return !!failures;
 }

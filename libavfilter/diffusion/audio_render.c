@@ -74,12 +74,12 @@ static float hash_noise(uint64_t x)
 
 void ff_diff_render_events(const DiffEvent *ev, int nb_events, const DiffSound snd[2],
                            int sample_rate, int channels, uint64_t seed,
-                           int64_t start, int nb_samples, float *out)
+                           int64_t start, int nb_samples, const float *extra, float *out)
 {
     memset(out, 0, (size_t)nb_samples * channels * sizeof(*out));
     for (int i = 0; i < nb_samples; i++) {
         const double t = (double)(start + i) / sample_rate;
-        double acc = 0;
+        double acc = extra ? extra[i] : 0;
         for (int e = 0; e < nb_events; e++) {
             const DiffSound *s = &snd[ev[e].kind];
             const double dt = t - ev[e].time;

@@ -57,10 +57,11 @@ void ff_diff_sounds_for_words(const char * const *words, int nb_words, DiffSound
  * event's waveform is evaluated at the exact time of every sample, so its
  * onset is the first sample at or after the event time, whatever the frame
  * rate.  The mix goes through a tanh limiter: never clips.  The noise is a
- * hash of (seed, event time, sample): same seed, same sound.
+ * hash of (seed, event time, sample): same seed, same sound.  extra (NULL or
+ * nb_samples mono samples, e.g. speech) is mixed in before the limiter.
  */
 void ff_diff_render_events(const DiffEvent *ev, int nb_events, const DiffSound snd[2],
                            int sample_rate, int channels, uint64_t seed,
-                           int64_t start, int nb_samples, float *out);
+                           int64_t start, int nb_samples, const float *extra, float *out);
 
 #endif /* AVFILTER_DIFFUSION_AUDIO_RENDER_H */
