@@ -89,3 +89,11 @@ fate-soragen-audio-bank: FUZZ = 1000
 FATE_SORAGEN_AUDIO-$(call ALLYES, SORAGEN_FILTER NULLSINK_FILTER PCM_F32LE_ENCODER PCM_F32LE_MUXER) += $(FATE_SORAGEN_AUDIO)
 FATE_FFMPEG += $(FATE_SORAGEN_AUDIO-yes)
 fate-soragen: $(FATE_SORAGEN_AUDIO-yes)
+
+# 10-bit 4:2:2 (a broadcast format): outside the mask still bit-exact
+FATE_REMIX10 += fate-remix-mask-outside-exact-422p10
+fate-remix-mask-outside-exact-422p10: CMD = framecrc -f lavfi -i testsrc2=s=96x72:r=25:d=0.44,format=yuv422p10le $(REMIX_LEFT) -filter_complex "[0][1]remix=$(REMIX_TINY):p=a_cat:mask=1,crop=48:72:48:0"
+FATE_REMIX10-$(call ALLYES, REMIX_FILTER TESTSRC2_FILTER COLOR_FILTER PAD_FILTER FORMAT_FILTER \
+                            CROP_FILTER LAVFI_INDEV RAWVIDEO_ENCODER FRAMECRC_MUXER) += $(FATE_REMIX10)
+FATE_FFMPEG += $(FATE_REMIX10-yes)
+fate-remix: $(FATE_REMIX10-yes)
