@@ -1,18 +1,26 @@
 """Vocabulary and tokenizer of the soragen world.
 
-Tokenization rule (libavfilter/diffusion/tokenizer.c implements the same):
-  - ASCII letters are lowercased; a word is a maximal run of letters; every
-    other character separates words;
-  - text between double quotes is dialogue, not caption, and is skipped;
-  - a word in VOCAB becomes its index; other words are dropped (training
-    captions only contain vocabulary words, so nothing is lost there; the
-    filter warns about them);
-  - at most MAX_TOKENS ids are kept.
-The cameo subject is written as the word "cameo" in a caption; its id is
-CAMEO_ID.  Ids 0 ("<pad>") and 1 ("<unk>") cannot be typed.
+Tokenization rule (libavfilter/diffusion/tokenizer.c implements the same,
+from the word list stored in the model file; doc/model-format.md):
+  1. ASCII letters A-Z are lowercased; a word is a maximal run of ASCII
+     letters; every other character (space, digit, punctuation, '<', '>',
+     '_', non-ASCII) separates words;
+  2. text between double quotes is dialogue for the audio, not caption: it
+     is skipped (a lone quote skips to the end of the text);
+  3. a word of VOCAB becomes its index; any other word is dropped (the
+     filter warns about it); tokenize(text, keep_unknown=True) writes
+     UNK_ID for it instead, which the C engine never does;
+  4. at most MAX_TOKENS ids are kept, the first ones.
+Ids 0 ("<pad>") and 1 ("<unk>") contain '<' and so can never be typed.
+The cameo subject (a reference image given instead of a word) is written
+as the word "cameo" in a caption, e.g. "a cameo bounces on the sand"; VOCAB
+holds that word at index CAMEO_ID = 2, so tokenize() maps it to 2.
+
+The order of VOCAB is fixed: a trained model stores it, and ids must not
+move under an existing checkpoint.  Add words only at the end.
 """
 
-# word -> emoji; chosen to be distinct at 16 px
+# word -> emoji; chosen to be distinct at 16 px (shape and colour)
 SUBJECTS = {
     "crocodile": "\U0001F40A",
     "hippo": "\U0001F99B",
@@ -28,7 +36,8 @@ SUBJECTS = {
     "duck": "\U0001F986",
 }
 
-# unnamed subjects: only ever shown through a cameo reference image
+# unnamed subjects: only ever shown through a cameo reference image; the
+# names are for ground truth and reports, they are not vocabulary words
 CAMEO_SUBJECTS = {
     "turtle": "\U0001F422", "rabbit": "\U0001F407", "fox": "\U0001F98A",
     "panda": "\U0001F43C", "koala": "\U0001F428", "lion": "\U0001F981",
@@ -40,51 +49,68 @@ CAMEO_SUBJECTS = {
     "ghost": "\U0001F47B", "pumpkin": "\U0001F383", "unicorn": "\U0001F984",
 }
 
-# background word -> (kind, parameters) used by world.py
+# background word -> (kind, colours) used by world.background():
+#   solid   (colour,)                      flat colour with slight noise
+#   ground  (sky top, sky bottom, ground)  sky above a textured ground
+#   sky     (top, bottom, cloud)           gradient with clouds, no ground
+#   night   (top, bottom, ground)          dark gradient, stars, dark ground
+#   water   (top, bottom, highlight)       gradient with wave lines
 BACKGROUNDS = {
-    "red": ("solid", (200, 40, 40)),
-    "blue": ("solid", (40, 70, 200)),
-    "green": ("solid", (50, 160, 60)),
-    "yellow": ("solid", (230, 210, 50)),
-    "white": ("solid", (235, 235, 235)),
-    "black": ("solid", (20, 20, 20)),
-    "purple": ("solid", (130, 50, 170)),
-    "orange": ("solid", (235, 130, 30)),
-    "grass": ("ground", ((150, 200, 245), (60, 150, 50))),
-    "sand": ("ground", ((160, 210, 250), (225, 200, 140))),
-    "snow": ("ground", ((190, 200, 215), (245, 245, 250))),
-    "sky": ("sky", ((60, 120, 220), (170, 210, 250))),
-    "night": ("night", ((10, 15, 40), (30, 35, 70))),
-    "water": ("water", ((40, 110, 180), (20, 70, 140))),
+    "red": ("solid", ((200, 40, 40),)),
+    "blue": ("solid", ((40, 70, 200),)),
+    "green": ("solid", ((50, 160, 60),)),
+    "yellow": ("solid", ((230, 210, 50),)),
+    "white": ("solid", ((235, 235, 235),)),
+    "black": ("solid", ((20, 20, 20),)),
+    "purple": ("solid", ((130, 50, 170),)),
+    "orange": ("solid", ((235, 130, 30),)),
+    "grass": ("ground", ((110, 170, 235), (180, 215, 245), (60, 150, 50))),
+    "sand": ("ground", ((120, 180, 240), (190, 220, 250), (225, 200, 140))),
+    "snow": ("ground", ((150, 165, 190), (205, 212, 225), (245, 246, 252))),
+    "sky": ("sky", ((50, 110, 215), (165, 205, 250), (250, 250, 252))),
+    "night": ("night", ((8, 12, 38), (35, 40, 85), (28, 30, 42))),
+    "water": ("water", ((45, 125, 195), (15, 60, 130), (150, 200, 240))),
 }
 
-# how a background is named in a caption
+# how a background is named in a caption: the canonical phrase (evaluation
+# prompts use it) and the variants the training grammar also uses
 BACKGROUND_PHRASE = {
     "grass": "on the grass", "sand": "on the sand", "snow": "in the snow",
     "sky": "in the sky", "night": "at night", "water": "in the water",
 }
+BACKGROUND_VARIANTS = {
+    "grass": ["on grass", "in the grass"], "sand": ["on sand", "in the sand"],
+    "snow": ["on the snow", "on snow"], "sky": ["in the sky"],
+    "night": ["at night", "in the night"], "water": ["on the water", "in water"],
+}
 for _c in ("red", "blue", "green", "yellow", "white", "black", "purple", "orange"):
-    BACKGROUND_PHRASE[_c] = ("on an %s background" if _c[0] in "aeiou" else
-                             "on a %s background") % _c
+    _a = "an" if _c[0] in "aeiou" else "a"
+    BACKGROUND_PHRASE[_c] = "on %s %s background" % (_a, _c)
+    BACKGROUND_VARIANTS[_c] = ["on %s" % _c, "on the %s background" % _c, "in %s" % _c]
 
 MOTIONS = ["bounces", "walks", "jumps", "falls", "rolls", "spins", "grows", "flies",
            "slides", "stands"]
+# motions whose caption names a direction (left / right)
 DIRECTED = {"walks", "rolls", "flies", "slides"}
+# motions whose caption may carry "fast" / "slowly"
+SPEEDED = {"walks", "rolls", "flies", "slides", "spins"}
 
 FUNCTION_WORDS = ["a", "an", "the", "on", "in", "at", "to", "and", "left", "right", "fast",
                   "slowly", "background", "big", "small"]
 
 SPECIALS = ["<pad>", "<unk>", "cameo"]
-CAMEO_ID = 2
+PAD_ID, UNK_ID, CAMEO_ID = 0, 1, 2
 MAX_TOKENS = 16
 
 VOCAB = (SPECIALS + sorted(SUBJECTS) + sorted(BACKGROUNDS) + MOTIONS +
          [w for w in FUNCTION_WORDS if w not in BACKGROUNDS])
 _INDEX = {w: i for i, w in enumerate(VOCAB)}
 assert len(_INDEX) == len(VOCAB), "duplicate vocabulary word"
+assert VOCAB[CAMEO_ID] == "cameo"
 
 
 def words(text):
+    """The words of text outside double quotes, lowercased (rules 1-2)."""
     out, cur, quoted = [], [], False
     for ch in text:
         if ch == '"':
@@ -93,7 +119,7 @@ def words(text):
                 out.append("".join(cur))
                 cur = []
             continue
-        if not quoted and ch.isascii() and ch.isalpha():
+        if not quoted and ("a" <= ch <= "z" or "A" <= ch <= "Z"):
             cur.append(ch.lower())
         elif cur:
             out.append("".join(cur))
@@ -103,10 +129,17 @@ def words(text):
     return out
 
 
-def tokenize(text):
-    ids = [_INDEX[w] for w in words(text) if w in _INDEX and _INDEX[w] > 1]
+def tokenize(text, keep_unknown=False):
+    """text -> list of at most MAX_TOKENS vocabulary ids (rules above)."""
+    ids = []
+    for w in words(text):
+        i = _INDEX.get(w, UNK_ID)   # typed words never reach "<pad>", "<unk>"
+        if i == UNK_ID and not keep_unknown:
+            continue
+        ids.append(i)
     return ids[:MAX_TOKENS]
 
 
 def unknown_words(text):
-    return [w for w in words(text) if w not in _INDEX or _INDEX[w] <= 1]
+    """Words of text that tokenize() drops."""
+    return [w for w in words(text) if w not in _INDEX]
