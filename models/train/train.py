@@ -85,7 +85,7 @@ def make_batch(world, rng, B, T, H):
     return x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events
 
 
-def sample_t(B, gen, uniform_share=0.5):
+def sample_t(B, gen, uniform_share=0.5, high_share=0.0):
     """Half logit-normal(0, 1), half uniform on [0, 1], clipped away from 0.
     The Euler/Heun grid visits t uniformly, t = 1 included: with only 10 %
     uniform (the first recipe) P(t > 0.95) was 0.7 % and the model predicted
@@ -94,8 +94,13 @@ def sample_t(B, gen, uniform_share=0.5):
     its first step."""
     u = torch.sigmoid(torch.randn(B, generator=gen))
     uni = torch.rand(B, generator=gen)
-    pick = torch.rand(B, generator=gen) < uniform_share
-    return torch.where(pick, uni, u).clamp(0.02, 1.0)
+    pick = torch.rand(B, generator=gen)
+    t = torch.where(pick < uniform_share, uni, u)
+    # a share drawn from [0.85, 1], where x_t is nearly pure noise and the
+    # network must learn to ignore its input and give the caption's mean
+    high = 1.0 - 0.15 * torch.rand(B, generator=gen)
+    t = torch.where(pick >= 1.0 - high_share, high, t)
+    return t.clamp(0.02, 1.0)
 
 
 def main():
@@ -110,6 +115,8 @@ def main():
     ap.add_argument("--export", default="", help="write EMA fp16 safetensors here at the end")
     ap.add_argument("--uniform-t", type=float, default=0.5,
                     help="share of noise levels drawn uniformly (the rest logit-normal)")
+    ap.add_argument("--high-t", type=float, default=0.0,
+                    help="share of noise levels drawn from [0.85, 1]")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
     ap.add_argument("--init", default="", help="start from these safetensors weights (e.g. the "
@@ -170,7 +177,7 @@ def main():
     while time.time() - t_start < args.minutes * 60:
         x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events = make_batch(world, rng, args.batch, T, H)
         B = x0.shape[0]
-        t = sample_t(B, gen, args.uniform_t)
+        t = sample_t(B, gen, args.uniform_t, args.high_t)
         eps = torch.randn(x0.shape, generator=gen)
         tb = t.view(B, 1, 1, 1, 1)
         xt = (1 - tb) * x0 + tb * eps
