@@ -351,6 +351,38 @@ def heights(segs, g, t):
     return np.where(fly, np.maximum(0.0, h0 + v0 * dt - 0.5 * g * dt * dt), 0.0)
 
 
+_HIDDEN = None
+
+
+def hidden_pairs():
+    """{(subject, background)} where the subject would nearly vanish: 40 %
+    or more of its opaque pixels within 0.15 (max channel) of the colour the
+    background has where subjects are (e.g. giraffe on orange, elephant in
+    the snow sky).  Such pairs are never drawn: a caption naming a subject
+    nobody can see teaches nothing.  Fixed: uses its own seeded rng."""
+    global _HIDDEN
+    if _HIDDEN is None:
+        sp = sprites()
+        rng = np.random.default_rng(0)
+        cols = {}
+        for b in sorted(V.BACKGROUNDS):
+            cs = []
+            for _ in range(8):
+                img, G = background(b, rng, 64, 64)
+                cs.append(np.median(img[int(G) - 20:int(G)].reshape(-1, 3), 0))
+            cols[b] = np.mean(cs, 0)
+        _HIDDEN = set()
+        for n in sp.names:
+            spr = sp.get(n, 24)
+            a = spr[..., 3]
+            m = a > 0.9
+            c = spr[..., :3][m] / a[m][:, None]
+            for b, bc in cols.items():
+                if (np.abs(c - bc).max(-1) < 0.15).mean() >= 0.4:
+                    _HIDDEN.add((n, b))
+    return _HIDDEN
+
+
 def _between(rng, lo, hi):
     """Uniform in [lo, hi]; lo when the interval is empty (float rounding)."""
     return lo + max(0.0, hi - lo) * float(rng.random())
@@ -364,6 +396,7 @@ class World:
         self.k = size / 64.0
         self.p_distractor = 0.2 if distractor is True else float(distractor or 0.0)
         self.sp = sprites()
+        self.hidden = hidden_pairs()
 
     # -- one subject's motion: centre, size, angle per frame, and events --
 
@@ -514,13 +547,14 @@ class World:
         H, W, T, k = self.H, self.W, self.T, self.k
         names = sorted(V.CAMEO_SUBJECTS) if cameo else sorted(V.SUBJECTS)
         bg = str(rng.choice(sorted(V.BACKGROUNDS)))
+        names = [n for n in names if (n, bg) not in self.hidden]
         name, motion, direction, flip, s = self._choose(rng, names, bg)
         bgimg, G = background(bg, rng, H, W)
         tr = self._motion(rng, name, motion, direction, s, G)
 
         dis = None
         if self.p_distractor and rng.random() < self.p_distractor:
-            others = [n for n in sorted(V.SUBJECTS) if n != name]
+            others = [n for n in sorted(V.SUBJECTS) if n != name and (n, bg) not in self.hidden]
             d_name, d_motion, d_dir, d_flip, d_s = self._choose(rng, others, bg, still=True)
             xs = tr["x"]
             half = float(tr["size"].max()) * self.sp.info[name]["rf"]
@@ -589,7 +623,7 @@ class World:
         caption = clause + " " + where
 
         # reference image: another size, rotation and flip, centred on transparent
-        rs = rng.uniform(20, 28)
+        rs = min(rng.uniform(20, 28), 15.0 / self.sp.info[name]["rf"])   # fits turned
         x0, y0, tile = self.sp.render(name, rs, 16.0, 16.0, rng.uniform(-25, 25),
                                       not flip if rng.random() < 0.7 else flip)
         cam = np.zeros((32, 32, 3), np.float32)
