@@ -92,7 +92,7 @@ def check_meter(ffmpeg, tmp):
 
 def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20):
     import tracker as TR
-    tr = TR.Tracker()
+    tr = TR.Tracker(fps=fps)
     res = {}
     for name, (ext, args) in CODECS.items():
         errs, tp, n_snd, n_vis = [], 0, 0, 0
@@ -104,8 +104,7 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20):
                            check=True)
             a, v, t = decode(ffmpeg, path, 64, 64, "rgb24")
             snd = audio_onsets(a, rel=0.2, gap=0.08)
-            pos = tr.track(v)["pos"]
-            vis = [t[0] + c for c in TR.contact_times(pos, fps)]
+            vis = [t[0] + c for c in tr.track(v)["contacts"]]
             n_snd += len(snd)
             n_vis += len(vis)
             for c in vis:
