@@ -1,6 +1,6 @@
 """Tracker: what a clip shows, measured from its pixels alone.
 
-    /usr/bin/python3 models/train/tracker.py [n_clips] [frames]   # accuracy on world clips
+    /usr/bin/python3 models/train/tracker.py [n_clips] [frames] [fps]   # accuracy on world clips
 
 Used by evaluate.py / avsync.py on generated clips and validated on the
 world's own clips (test_world.py, and the command above).
@@ -689,7 +689,7 @@ def _root(a, b, c, yg, later):
     return (-b + r) / (2 * a) if later else (-b - r) / (2 * a)
 
 
-def _segments(t, y, a, lam, yg=None, with_cost=False):
+def _segments(t, y, a, lam, yg=None, with_cost=False, prune=True):
     """Best split of the track into flight arcs (y = a t^2 + b t + c) and
     rests (constant y), by dynamic programming over the last segment on
     SSE + lam per segment, with only physical transitions: bounce (a
@@ -698,14 +698,25 @@ def _segments(t, y, a, lam, yg=None, with_cost=False):
     ymax = float(y.max())
     segs = {}
     for i in range(n):
+        fly = rest = True
         for j in range(i + 1, n + 1):
+            if not (fly or rest):
+                break
             tt, yy = t[i:j], y[i:j]
-            segs[(i, j, "flight")] = (i, j, "flight") + _flight_fit(tt, yy, a)
-            m = float(yy.mean())
-            # rests are on the ground (the lowest sample, or yg when known)
-            ground = abs(m - yg) <= 0.6 if yg is not None else m >= ymax - 0.6
-            if ground:
-                segs[(i, j, "rest")] = (i, j, "rest", 0.0, m, float(((yy - m) ** 2).sum()))
+            if fly:
+                fl = (i, j, "flight") + _flight_fit(tt, yy, a)
+                if prune and fl[5] > 2.25 * (j - i) and fl[5] > 1.0:
+                    fly = False     # no arc (RMS > 1.5 px), nor any longer one from i
+                else:
+                    segs[(i, j, "flight")] = fl
+            if rest:
+                m = float(yy.mean())
+                sse = float(((yy - m) ** 2).sum())
+                if prune and sse > 2.25 * (j - i) and sse > 1.0:
+                    rest = False
+                # rests are on the ground (the lowest sample, or yg when known)
+                elif (abs(m - yg) <= 0.6) if yg is not None else (m >= ymax - 0.6):
+                    segs[(i, j, "rest")] = (i, j, "rest", 0.0, m, sse)
     best, back = {}, {}
     for key, sg in sorted(segs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         i, j, kind = key
@@ -738,6 +749,13 @@ def _segments(t, y, a, lam, yg=None, with_cost=False):
         if arg is not None:
             best[key], back[key] = cost + own, arg
     ends = [k for k in best if k[1] == n]
+    if not ends:        # no physical split: without pruning, then without the ground
+        if prune:
+            return _segments(t, y, a, lam, yg, with_cost, prune=False)
+        if yg is not None:
+            return _segments(t, y, a, lam, None, with_cost, prune=False)
+        one = (0, n, "flight") + _flight_fit(t, y, a)
+        return ([one], one[5] + lam) if with_cost else [one]
     key = min(ends, key=lambda k: best[k])
     cost = best[key]
     out = []
@@ -988,11 +1006,11 @@ def match_contacts(true, found, T, fps):
     return errs, missed, len(found) - len(used)
 
 
-def validate(n=300, frames=8, seed=2024, verbose=False):
+def validate(n=300, frames=8, seed=2024, verbose=False, fps=8):
     """Tracker against the world's ground truth: accuracies and contact errors."""
     import time
-    w = Wd.World(frames=frames)
-    tr = Tracker()
+    w = Wd.World(frames=frames, fps=fps)
+    tr = Tracker(fps=fps)
     rng = np.random.default_rng(seed)
     ok_s = ok_b = ok_d = n_d = 0
     stats = {}
@@ -1038,9 +1056,10 @@ def validate(n=300, frames=8, seed=2024, verbose=False):
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     frames = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-    r = validate(n, frames, verbose=True)
-    print("tracker on %d world clips (%d frames): subject %.1f %%, background %.1f %%, "
-          "direction %.1f %%, %.1f ms/clip" % (r["n"], frames, 100 * r["subject"],
+    fps = int(sys.argv[3]) if len(sys.argv) > 3 else 8
+    r = validate(n, frames, verbose=True, fps=fps)
+    print("tracker on %d world clips (%d frames at %d fps): subject %.1f %%, background %.1f %%, "
+          "direction %.1f %%, %.1f ms/clip" % (r["n"], frames, fps, 100 * r["subject"],
                                               100 * r["background"], 100 * r["direction"],
                                               r["ms_per_clip"]))
     print("median over clips of the max position error: %.2f px" % r["pos_err_median"])
