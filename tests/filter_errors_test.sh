@@ -45,5 +45,8 @@ expect error "Say what to generate"      "remix=model=$TINY"
 expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"
 expect error "overlap 4 must be below"   "soragen=model=$TINY:p=a hippo:overlap=4"
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
+# the shipped model is found with no path given (FFmpeg's datadir = models/)
+expect ok    "lavfi.soragen.model=soragen.safetensors" "soragen=p=a hippo bounces:d=0.125:steps=1:s=16x16:audio=0,metadata=mode=print"
+expect error "No sound bank\|Could not load the sound bank" "soragen=model=$TINY:p=hippo:sounds=/nonexistent/bank.txt"
 echo "$((n - fail)) passed, $fail failed"
 [ $fail = 0 ]
