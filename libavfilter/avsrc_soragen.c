@@ -64,7 +64,6 @@
 #include "diffusion/text_encoder.h"
 #include "diffusion/tokenizer.h"
 
-#define DEFAULT_MODEL "soragen.safetensors"
 
 enum { PRECISION_F32, PRECISION_BF16 };
 
@@ -374,29 +373,10 @@ static int query_formats(AVFilterContext *ctx)
 static av_cold int init(AVFilterContext *ctx)
 {
     SoragenContext *s = ctx->priv;
-    char *path = NULL;
     int ret;
 
-    if (s->model_path) {
-        path = av_strdup(s->model_path);
-    } else {
-        const char *dir = getenv("SORAGEN_MODEL_DIR");
-        path = av_asprintf("%s/%s", dir ? dir : FFMPEG_DATADIR, DEFAULT_MODEL);
-    }
-    if (!path)
-        return AVERROR(ENOMEM);
-    ret = ff_diff_model_load(&s->model, path, ctx);
-    if (ret < 0) {
-        av_log(ctx, AV_LOG_ERROR, "Could not load the model %s%s\n", path,
-               s->model_path ? "" : " (set model=FILE, or SORAGEN_MODEL_DIR)");
-        av_free(path);
+    if ((ret = ff_diff_model_open(&s->model, s->model_path, ctx)) < 0)
         return ret;
-    }
-    av_log(ctx, AV_LOG_VERBOSE, "model %s: %zu parameters, %d frames of %dx%d at %d fps\n",
-           path, ff_diff_model_params(s->model), s->model->cfg.frames,
-           s->model->cfg.size, s->model->cfg.size, s->model->cfg.fps);
-    av_free(path);
-
     if ((ret = parse_prompt(ctx, s->prompt, s->tokens, &s->nb_tokens)) < 0)
         return ret;
     if (s->overlap >= s->model->cfg.frames) {
@@ -410,9 +390,8 @@ static av_cold int init(AVFilterContext *ctx)
     }
     s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
     if (s->audio && !(s->sounds_path && !strcmp(s->sounds_path, "none"))) {
-        const char *dir = getenv("SORAGEN_MODEL_DIR");
         char *bank = s->sounds_path ? av_strdup(s->sounds_path) :
-                     av_asprintf("%s/sounds/bank.txt", dir ? dir : FFMPEG_DATADIR);
+                     av_asprintf("%s/sounds/bank.txt", ff_diff_model_dir());
         if (!bank)
             return AVERROR(ENOMEM);
         ret = ff_diff_sound_bank_load(&s->bank, bank, ctx);

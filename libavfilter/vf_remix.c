@@ -64,7 +64,6 @@
 #include "diffusion/text_encoder.h"
 #include "diffusion/tokenizer.h"
 
-#define DEFAULT_MODEL "soragen.safetensors"
 #define MAX_WINDOW 64
 
 enum { PRECISION_F32, PRECISION_BF16 };
@@ -177,7 +176,7 @@ static int tokenize(AVFilterContext *ctx, const char *what, const char *text, in
 static av_cold int init(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
-    char *path, *caption;
+    char *caption;
     int ret;
 
     if (s->use_mask) {
@@ -194,16 +193,7 @@ static av_cold int init(AVFilterContext *ctx)
         return AVERROR(EINVAL);
     }
 
-    path = s->model_path ? av_strdup(s->model_path) :
-           av_asprintf("%s/%s", getenv("SORAGEN_MODEL_DIR") ? getenv("SORAGEN_MODEL_DIR") :
-                       FFMPEG_DATADIR, DEFAULT_MODEL);
-    if (!path)
-        return AVERROR(ENOMEM);
-    ret = ff_diff_model_load(&s->model, path, ctx);
-    if (ret < 0)
-        av_log(ctx, AV_LOG_ERROR, "Could not load the model %s\n", path);
-    av_free(path);
-    if (ret < 0)
+    if ((ret = ff_diff_model_open(&s->model, s->model_path, ctx)) < 0)
         return ret;
 
     /* from and to must be words the model knows: they are the whole point */

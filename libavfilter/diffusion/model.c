@@ -19,7 +19,10 @@
  * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
  */
 
+#include "config.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libavutil/avstring.h"
@@ -291,4 +294,29 @@ void ff_diff_model_free(DiffModel **pm)
 size_t ff_diff_model_params(const DiffModel *m)
 {
     return m->store_size;
+}
+
+const char *ff_diff_model_dir(void)
+{
+    const char *dir = getenv("SORAGEN_MODEL_DIR");
+    return dir && *dir ? dir : FFMPEG_DATADIR;
+}
+
+int ff_diff_model_open(DiffModel **pm, const char *path, void *log_ctx)
+{
+    char *p = path ? av_strdup(path) : av_asprintf("%s/%s", ff_diff_model_dir(), DIFF_DEFAULT_MODEL);
+    int ret;
+
+    if (!p)
+        return AVERROR(ENOMEM);
+    ret = ff_diff_model_load(pm, p, log_ctx);
+    if (ret < 0)
+        av_log(log_ctx, AV_LOG_ERROR, "Could not load the model %s%s\n", p,
+               path ? "" : " (set model=FILE, or SORAGEN_MODEL_DIR)");
+    else
+        av_log(log_ctx, AV_LOG_VERBOSE, "model %s: %zu parameters, %d frames of %dx%d at %d fps\n",
+               p, ff_diff_model_params(*pm), (*pm)->cfg.frames, (*pm)->cfg.size,
+               (*pm)->cfg.size, (*pm)->cfg.fps);
+    av_free(p);
+    return ret;
 }

@@ -25,6 +25,7 @@
 #include "linear.h"
 
 #define DIFF_MODEL_FORMAT "soragen-1"
+#define DIFF_DEFAULT_MODEL "soragen.safetensors"
 #define DIFF_IN_CH     7   /* noisy clip, context clip, context mask */
 #define DIFF_CAMEO_CH  4   /* premultiplied RGBA */
 #define DIFF_CAMEO_SIZE 32
@@ -73,6 +74,15 @@ typedef struct DiffModel {
  */
 int  ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx);
 void ff_diff_model_free(DiffModel **pm);
+
+/** Directory of the shipped model files: $SORAGEN_MODEL_DIR, else FFmpeg's datadir. */
+const char *ff_diff_model_dir(void);
+
+/**
+ * Load path, or the default model (DIFF_DEFAULT_MODEL in ff_diff_model_dir())
+ * when path is NULL; a failure names the file and how to choose another.
+ */
+int  ff_diff_model_open(DiffModel **pm, const char *path, void *log_ctx);
 
 /** Number of parameters (for logs and the model card). */
 size_t ff_diff_model_params(const DiffModel *m);
