@@ -17,6 +17,9 @@ ENGINE_SRC := $(wildcard $(REPO)/libavfilter/diffusion/*.c)
 ENGINE_HDR := $(wildcard $(REPO)/libavfilter/diffusion/*.h)
 TEST_SRC   := $(wildcard $(REPO)/tests/*_test.c)
 TEST_BIN   := $(patsubst $(REPO)/tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+# helpers that tests/*_test.py drive
+TOOL_SRC   := $(wildcard $(REPO)/tests/tools/*.c)
+TOOL_BIN   := $(patsubst $(REPO)/tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
 TEST_CFLAGS = -std=c17 -O2 -g -Wall -I$(FFBUILD) -I$(FFSRC) -I$(REPO)
 TEST_LIBS   = $(FFBUILD)/libavutil/libavutil.a -ldnnl -lgomp -lsndfile \
               -lflite_cmu_us_slt -lflite_usenglish -lflite_cmulex -lflite -lm -lpthread
@@ -40,7 +43,11 @@ $(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libav
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
 
-tests: $(TEST_BIN)
+$(BUILD)/tests/%: $(REPO)/tests/tools/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+
+tests: $(TEST_BIN) $(TOOL_BIN)
 
 check: ffmpeg tests
 	@BUILD=$(BUILD) FFBUILD=$(FFBUILD) FFSRC=$(FFSRC) PYTHON=$(PYTHON) JOBS=$(JOBS) \

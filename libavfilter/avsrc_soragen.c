@@ -606,8 +606,10 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             for (int e = 0; e < DIFF_N_EVENTS; e++)
                 prob[f * DIFF_N_EVENTS + e] =
                     s->hist_events[(s->nb_native - s->base + f) * DIFF_N_EVENTS + e];
-        n = ff_diff_find_events(clip, known, fresh, c->size, s->nb_native, c->fps, prob,
+        n = ff_diff_find_events(clip, known, fresh, c->size, s->nb_native, c->fps, c->gravity, prob,
                                 s->event_threshold, found, FF_ARRAY_ELEMS(found));
+        if (n < 0)
+            return n;
         if (s->nb_events + n > s->events_cap) {
             int cap = FFMAX(2 * s->events_cap, s->nb_events + n + 16);
             void *tmp = av_realloc_array(s->events, cap, sizeof(*s->events));

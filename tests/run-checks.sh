@@ -26,7 +26,7 @@ for t in "$@"; do
     run "$(basename "$t")" "$t" "$REPO/tests/fixtures"
 done
 for t in "$REPO"/tests/*_test.py "$REPO"/models/train/test_*.py; do
-    [ -f "$t" ] && run "$(basename "$t" .py)" env OMP_NUM_THREADS=1 "$PYTHON" "$t"
+    [ -f "$t" ] && run "$(basename "$t" .py)" env OMP_NUM_THREADS=1 BUILD="$BUILD" "$PYTHON" "$t"
 done
 for t in "$REPO"/tests/*_test.sh; do
     [ -f "$t" ] && run "$(basename "$t" .sh)" env BUILD="$BUILD" "$t"

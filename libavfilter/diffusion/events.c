@@ -23,11 +23,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libavutil/macros.h"
+#include "libavutil/common.h"
+#include "libavutil/error.h"
+#include "libavutil/mem.h"
 
 #include "events.h"
 
-#define FG_THRESHOLD 0.32f   /* in [-1, 1] units: 0.16 of full scale */
+#define FG_THRESHOLD 0.32f  /* max channel distance, [-1, 1] units: 0.16 of full scale */
+#define FG_FLOOR     0.15f /* L1 distance under which a pixel counts as background */
+#define MIN_PIXELS   6      /* smallest subject, in candidate pixels */
+#define LINK         2      /* candidates this close (in x and y) are one group */
+#define MAX_SIZE     1024
+#define MAX_FRAMES   256
+#define FIT_RMS      0.35   /* px: residual under which samples are one flight */
+#define REST_EPS     0.3    /* px: frame-to-frame change of a subject at rest */
+#define AIR_EPS      0.02   /* px: least height of a sample in the air */
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -35,106 +45,352 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-float ff_diff_subject_bottom(const float *frame, int size)
+/* what pixel i shows without the subject: its scenery colour, or else the
+ * median colour of its row */
+static const float *background(const float *scenery, size_t i, const float *row_median)
+{
+    return scenery && !isnan(scenery[3 * i]) ? scenery + 3 * i : row_median;
+}
+
+static float distance_l1(const float *frame, size_t plane, size_t i, const float *med)
+{
+    return fabsf(frame[i] - med[0]) + fabsf(frame[plane + i] - med[1]) +
+           fabsf(frame[2 * plane + i] - med[2]);
+}
+
+static void row_medians(const float *frame, int size, float (*med)[3])
 {
     const size_t plane = (size_t)size * size;
-    float row[3][1024];
-    float median[3];
-    int bottom = -1, count = 0;
+    float row[MAX_SIZE];
 
-    if (size > 1024)
-        return -1;
     for (int y = 0; y < size; y++) {
-        int hits = 0;
         for (int c = 0; c < 3; c++) {
-            memcpy(row[c], frame + c * plane + (size_t)y * size, size * sizeof(float));
-            qsort(row[c], size, sizeof(float), cmp_float);
-            median[c] = row[c][size / 2];
-        }
-        for (int x = 0; x < size; x++) {
-            float d = 0;
-            for (int c = 0; c < 3; c++)
-                d = FFMAX(d, fabsf(frame[c * plane + (size_t)y * size + x] - median[c]));
-            hits += d > FG_THRESHOLD;
-        }
-        if (hits >= 2) {
-            bottom = y;
-            count++;
+            memcpy(row, frame + c * plane + (size_t)y * size, size * sizeof(float));
+            qsort(row, size, sizeof(float), cmp_float);
+            med[y][c] = row[size / 2];
         }
     }
-    return count >= 3 ? bottom + 1.0f : -1.0f;
+}
+
+float ff_diff_subject_centre(const float *frame, int size, const float *scenery, int *work)
+{
+    const size_t plane = (size_t)size * size;
+    float (*med)[3];
+    int *label = work, *stack = work + plane;
+    int best = 0, best_box[4] = { 0 }, nlabel = 0;
+    double best_w = 0, sw = 0, swy = 0;
+
+    if (size < 8 || size > MAX_SIZE)
+        return -1;
+    med = av_malloc_array(size, sizeof(*med));
+    if (!med)
+        return -1;
+    row_medians(frame, size, med);
+    /* candidates: -1; a row with a single one holds noise, not a subject */
+    for (int y = 0; y < size; y++) {
+        int hits = 0;
+        for (int x = 0; x < size; x++) {
+            size_t i = (size_t)y * size + x;
+            const float *bg = background(scenery, i, med[y]);
+            float d = 0;
+            for (int c = 0; c < 3; c++)
+                d = FFMAX(d, fabsf(frame[c * plane + i] - bg[c]));
+            label[i] = d > FG_THRESHOLD ? -1 : 0;
+            hits += d > FG_THRESHOLD;
+        }
+        if (hits < 2)
+            for (int x = 0; x < size; x++)
+                label[(size_t)y * size + x] = 0;
+    }
+    /* the group of candidates (linked across gaps of up to LINK - 1 pixels:
+     * a subject's parts of little contrast break it up) of the largest
+     * total distance */
+    for (size_t i0 = 0; i0 < plane; i0++) {
+        int sp = 0, count = 0, box[4];
+        double w = 0;
+
+        if (label[i0] != -1)
+            continue;
+        label[i0] = ++nlabel;
+        stack[sp++] = i0;
+        box[0] = box[2] = i0 % size;
+        box[1] = box[3] = i0 / size;
+        while (sp) {
+            int i = stack[--sp], x = i % size, y = i / size;
+            w += FFMAX(0.0f, distance_l1(frame, plane, i, background(scenery, i, med[y])) - FG_FLOOR);
+            count++;
+            box[0] = FFMIN(box[0], x);
+            box[1] = FFMIN(box[1], y);
+            box[2] = FFMAX(box[2], x);
+            box[3] = FFMAX(box[3], y);
+            for (int ny = FFMAX(0, y - LINK); ny <= FFMIN(size - 1, y + LINK); ny++) {
+                for (int nx = FFMAX(0, x - LINK); nx <= FFMIN(size - 1, x + LINK); nx++) {
+                    if (label[(size_t)ny * size + nx] != -1)
+                        continue;
+                    label[(size_t)ny * size + nx] = nlabel;
+                    stack[sp++] = ny * size + nx;
+                }
+            }
+        }
+        if (count >= MIN_PIXELS && w > best_w) {
+            best_w = w;
+            best = nlabel;
+            memcpy(best_box, box, sizeof(box));
+        }
+    }
+    if (!best) {
+        av_free(med);
+        return -1;
+    }
+    /* weighted centre over the group's box grown by one pixel */
+    for (int y = FFMAX(0, best_box[1] - 1); y <= FFMIN(size - 1, best_box[3] + 1); y++) {
+        for (int x = FFMAX(0, best_box[0] - 1); x <= FFMIN(size - 1, best_box[2] + 1); x++) {
+            size_t i = (size_t)y * size + x;
+            float w = FFMIN(distance_l1(frame, plane, i, background(scenery, i, med[y])) - FG_FLOOR,
+                            2.0f);
+            if (w > 0) {
+                sw  += w;
+                swy += w * (y + 0.5);
+            }
+        }
+    }
+    av_free(med);
+    return sw > 0 ? swy / sw : -1;
+}
+
+int ff_diff_scenery(const float *frames, int nb, int size, float *scenery)
+{
+    const size_t plane = (size_t)size * size, fsz = 3 * plane;
+    float (*med)[3], *v;
+    uint8_t *always;
+
+    if (size < 8 || size > MAX_SIZE || nb < 1 || nb > MAX_FRAMES)
+        return AVERROR(EINVAL);
+    med = av_malloc_array(size, sizeof(*med));
+    always = av_malloc(plane);
+    v = av_malloc_array(nb, sizeof(*v));
+    if (!med || !always || !v) {
+        av_free(med);
+        av_free(always);
+        av_free(v);
+        return AVERROR(ENOMEM);
+    }
+    memset(always, 1, plane);
+    for (int f = 0; f < nb; f++) {
+        const float *frame = frames + f * fsz;
+        row_medians(frame, size, med);
+        for (size_t i = 0; i < plane; i++) {
+            float d = 0;
+            for (int c = 0; c < 3; c++)
+                d = FFMAX(d, fabsf(frame[c * plane + i] - med[i / size][c]));
+            if (d <= FG_THRESHOLD)
+                always[i] = 0;
+        }
+    }
+    /* scenery colour: the pixel's median over the clip; and scenery keeps
+     * it in most frames (a subject that covers a pixel in every frame, as
+     * when it jumps on the spot, shows it a different part each time) */
+    for (size_t i = 0; i < plane; i++) {
+        int same = 0;
+        for (int c = 0; c < 3 && always[i]; c++) {
+            for (int f = 0; f < nb; f++)
+                v[f] = frames[f * fsz + c * plane + i];
+            qsort(v, nb, sizeof(*v), cmp_float);
+            scenery[3 * i + c] = v[nb / 2];
+        }
+        for (int f = 0; f < nb && always[i]; f++) {
+            float d = 0;
+            for (int c = 0; c < 3; c++)
+                d = FFMAX(d, fabsf(frames[f * fsz + c * plane + i] - scenery[3 * i + c]));
+            same += d <= 0.5f * FG_THRESHOLD;
+        }
+        if (!always[i] || 4 * same < 3 * nb)
+            scenery[3 * i] = scenery[3 * i + 1] = scenery[3 * i + 2] = NAN;
+    }
+    av_free(med);
+    av_free(always);
+    av_free(v);
+    return 0;
+}
+
+/* Least-squares flight through samples start, start + dir, ... (up to 4,
+ * at least 2): y(i) = a + b i + G/2 i^2 with frame indices i.  Returns the
+ * number of samples of the longest run that is one flight, or 0. */
+static int fit_flight(const float *y, int total, int start, int dir, double G,
+                      double *a, double *b)
+{
+    for (int n = 4; n >= 2; n--) {
+        double si = 0, sz = 0, sii = 0, siz = 0, den, rss = 0;
+        int ok = 1;
+
+        for (int k = 0; k < n && ok; k++) {
+            int i = start + k * dir;
+            ok = i >= 0 && i < total && y[i] >= 0;
+        }
+        if (!ok)
+            continue;
+        for (int k = 0; k < n; k++) {
+            int i = start + k * dir;
+            double z = y[i] - 0.5 * G * i * i;
+            si  += i;
+            sz  += z;
+            sii += (double)i * i;
+            siz += i * z;
+        }
+        den = n * sii - si * si;
+        if (den <= 0)
+            continue;
+        *b = (n * siz - si * sz) / den;
+        *a = (sz - *b * si) / n;
+        for (int k = 0; k < n; k++) {
+            int i = start + k * dir;
+            double r = y[i] - (*a + *b * i + 0.5 * G * i * i);
+            rss += r * r;
+        }
+        if (n == 2 || sqrt(rss / n) < FIT_RMS)
+            return n;
+    }
+    return 0;
+}
+
+/* Contact in [j, j + 1] (frame indices): a flight through sample j (and
+ * the ones before it in the same flight) ends; from sample j + 1 on comes
+ * another flight (a bounce) or a rest (a landing).  Image y grows
+ * downwards, so the ground is the largest y. */
+static int refine_contact(const float *y, int total, int j, double G, double *tc)
+{
+    double a1, b1, a2, b2, t;
+
+    if (j < 1 || j + 2 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 || y[j + 2] < 0)
+        return 0;
+    if (!fit_flight(y, total, j, -1, G, &a1, &b1))
+        return 0;
+    if (fabs(y[j + 2] - y[j + 1]) < REST_EPS &&
+        (j + 3 >= total || y[j + 3] < y[j + 1] + REST_EPS)) {
+        /* landing: sample j is in the air above a rest that nothing goes
+         * below (two equal samples can also be the top of a bounce, after
+         * which the subject falls lower), and the fall reaches the rest's
+         * level in between */
+        double C = 0, disc;
+        int n = 0;
+        for (int i = j + 1; i < total && y[i] >= 0 && fabs(y[i] - y[j + 1]) < REST_EPS; i++, n++)
+            C += y[i];
+        C /= n;
+        if (y[j] > C - AIR_EPS) {
+            /* sample j already touches: the contact is at it (the picture
+             * cannot tell how long it has been down) */
+            if (y[j] > C + AIR_EPS || y[j - 1] > C - REST_EPS)
+                return 0;
+            t = j;
+        } else if (G > 1e-9) {
+            disc = b1 * b1 - 2 * G * (a1 - C);
+            if (disc < 0)
+                return 0;
+            t = (-b1 + sqrt(disc)) / G;
+        } else if (b1 > 0) {
+            t = (C - a1) / b1;
+        } else {
+            return 0;
+        }
+    } else {
+        /* bounce: two flights of one curvature differ by a line; the
+         * vertical speed b + G t turns from down (> 0) to up */
+        if (!fit_flight(y, total, j + 1, 1, G, &a2, &b2) || b1 <= b2)
+            return 0;
+        t = (a2 - a1) / (b1 - b2);
+        if (b1 + G * t <= 0 || b2 + G * t >= 0)
+            return 0;
+    }
+    if (!(t >= j - 0.05 && t <= j + 1.05))
+        return 0;
+    *tc = av_clipd(t, j, j + 1);
+    return 1;
+}
+
+/* gravity in px per frame^2: median curvature of the clip's falling
+ * stretches (triples with a positive second difference) */
+static double measure_gravity(const float *y, int total)
+{
+    float curv[MAX_FRAMES];
+    int nc = 0;
+
+    for (int i = 1; i + 1 < total; i++) {
+        float d2 = y[i + 1] - 2 * y[i] + y[i - 1];
+        if (y[i - 1] >= 0 && y[i] >= 0 && y[i + 1] >= 0 && d2 > 2 * REST_EPS)
+            curv[nc++] = d2;
+    }
+    if (!nc)
+        return 0;
+    qsort(curv, nc, sizeof(*curv), cmp_float);
+    return curv[nc / 2];
 }
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int size, int64_t first,
-                        int fps, const float *prob, float threshold,
+                        int fps, float gravity, const float *prob, float threshold,
                         DiffEvent *out, int max)
 {
-    const size_t fsz = (size_t)3 * size * size;
-    float y[256], curv[256];
-    int n = 0, nc = 0, total = pre + nb;
-    double G = 0;
+    const size_t plane = (size_t)size * size, fsz = 3 * plane;
+    float y[MAX_FRAMES];
+    int n = 0, total = pre + nb;
+    float *scenery = NULL;
+    int *work;
+    double G;
 
-    if (total > 256)
-        return 0;
+    if (pre < 0 || nb < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
+        return AVERROR(EINVAL);
+    work = av_malloc_array(plane, 2 * sizeof(*work));
+    if (total >= 3)
+        scenery = av_malloc_array(plane, 3 * sizeof(*scenery));
+    if (!work || (total >= 3 && !scenery)) {
+        av_free(work);
+        av_free(scenery);
+        return AVERROR(ENOMEM);
+    }
+    if (scenery) {
+        int ret = ff_diff_scenery(frames, total, size, scenery);
+        if (ret < 0) {
+            av_free(work);
+            av_free(scenery);
+            return ret;
+        }
+    }
     for (int i = 0; i < total; i++)
-        y[i] = ff_diff_subject_bottom(frames + i * fsz, size);
-    /* gravity in px per frame^2: median second difference of the bottom row
-     * over triples in free flight (no reversal in the middle) */
-    for (int i = 1; i + 1 < total; i++) {
-        float d2 = y[i + 1] - 2 * y[i] + y[i - 1];
-        if (y[i - 1] < 0 || y[i] < 0 || y[i + 1] < 0 || (y[i] >= y[i - 1] && y[i] > y[i + 1]))
-            continue;
-        if (d2 > 0)
-            curv[nc++] = d2;
-    }
-    if (nc) {
-        qsort(curv, nc, sizeof(*curv), cmp_float);
-        G = curv[nc / 2];
-    }
+        y[i] = ff_diff_subject_centre(frames + i * fsz, size, scenery, work);
+    av_free(work);
+    av_free(scenery);
+    G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
 
     for (int f = 0; f < nb && n < max; f++) {
         for (int k = 0; k < 2 && n < max; k++) {
+            static const int offs[3] = { 0, -1, 1 };
             DiffEvent *e = &out[n];
             float p = prob[f * 2 + k];
+            double tc;
+
             if (p < threshold)
                 continue;
             e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
             e->strength = p;
             e->time     = (first + f + 0.5) / fps;
             e->refined  = 0;
-            /* a reversal (image y grows downwards: a local maximum j of the
-             * bottom row) puts the contact in [j - 1, j] or [j, j + 1]: try
-             * both.  On each side the flight is a parabola of curvature G
-             * (gravity, measured on the clip); the one through the two
-             * samples before the contact and the one through the two after
-             * it meet at the contact instant. */
-            for (int o = 0; o < 3 && !e->refined; o++) {
-                static const int offs[3] = { 0, 1, -1 };
-                int j = pre + f + offs[o];
-                if (j < 1 || j + 1 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 ||
-                    !(y[j] >= y[j - 1] && y[j] > y[j + 1]))
-                    continue;
-                for (int c = 0; c < 2 && !e->refined; c++) {
-                    int a0 = c ? j - 2 : j - 1;  /* falling pair a0, a0 + 1 */
-                    int r0 = c ? j : j + 1;      /* rising pair r0, r0 + 1 */
-                    double s1, s2, num, den, tc;
-                    if (a0 < 0 || r0 + 1 >= total || y[a0] < 0 || y[a0 + 1] < 0 ||
-                        y[r0] < 0 || y[r0 + 1] < 0)
-                        continue;
-                    s1 = y[a0 + 1] - y[a0] - 0.5 * G;   /* slopes at a0 and r0 */
-                    s2 = y[r0 + 1] - y[r0] - 0.5 * G;
-                    if (y[a0 + 1] - y[a0] <= 0 || y[r0 + 1] - y[r0] >= 0)
-                        continue;
-                    num = y[r0] - y[a0] + s1 * a0 - s2 * r0 + 0.5 * G * ((double)r0 * r0 - (double)a0 * a0);
-                    den = s1 - s2 + G * (r0 - a0);
-                    if (den <= 0)
-                        continue;
-                    tc = num / den;
-                    if (tc < a0 + 1 || tc > r0)
-                        continue;
+            for (int o = 0; o < 3 && k == 0 && !e->refined; o++) {
+                if (refine_contact(y, total, pre + f + offs[o], G, &tc)) {
                     e->time    = (first - pre + tc) / fps;
                     e->refined = 1;
                 }
+            }
+            /* two hinted intervals, one contact */
+            if (e->refined) {
+                int dup = 0;
+                for (int i = n - 1; i >= 0 && !dup; i--) {
+                    if (out[i].kind == e->kind && out[i].refined &&
+                        fabs(out[i].time - e->time) < 0.5 / fps) {
+                        out[i].strength = FFMAX(out[i].strength, p);
+                        dup = 1;
+                    }
+                }
+                if (dup)
+                    continue;
             }
             n++;
         }

@@ -27,6 +27,7 @@
 
 #include "libavutil/avstring.h"
 #include "libavutil/error.h"
+#include "libavutil/eval.h"
 #include "libavutil/log.h"
 #include "libavutil/mem.h"
 
@@ -149,6 +150,25 @@ static int meta_int(const SafetensorsFile *f, const char *key, int min, int max,
     return 0;
 }
 
+/* optional "gravity": a positive number of pixels per second squared */
+static int meta_gravity(const SafetensorsFile *f, float *out, void *log_ctx)
+{
+    const char *s = ff_safetensors_meta_str(f, "gravity");
+    char *end;
+    double v;
+
+    *out = 0;
+    if (!s)
+        return 0;
+    v = av_strtod(s, &end);
+    if (end == s || *end || !(v > 0 && v < 1e6)) {
+        av_log(log_ctx, AV_LOG_ERROR, "model metadata gravity=%s is not a positive number\n", s);
+        return AVERROR_INVALIDDATA;
+    }
+    *out = v;
+    return 0;
+}
+
 static int parse_vocab(DiffModel *m, const char *s, void *log_ctx)
 {
     const char *p = s;
@@ -221,7 +241,8 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
         (ret = meta_int(f, "frames", 1, 256, &c->frames, log_ctx)) < 0 ||
         (ret = meta_int(f, "size", 8, 1024, &c->size, log_ctx)) < 0 ||
         (ret = meta_int(f, "patch", 1, 64, &c->patch, log_ctx)) < 0 ||
-        (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0)
+        (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0 ||
+        (ret = meta_gravity(f, &c->gravity, log_ctx)) < 0)
         goto fail;
     if (c->dim % c->heads || c->dim % c->text_heads || c->size % c->patch ||
         DIFF_CAMEO_SIZE % c->patch) {

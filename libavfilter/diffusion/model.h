@@ -36,6 +36,7 @@ typedef struct DiffModelConfig {
     int dim, heads, depth;
     int text_layers, text_heads, max_tokens;
     int frames, size, patch, fps;
+    float gravity;  /* of the training world, px/s^2 at size; 0 = not given */
 } DiffModelConfig;
 
 typedef struct DiffTextLayerParams {

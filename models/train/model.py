@@ -5,7 +5,8 @@ File format (see doc/model-format.md): safetensors, tensors named as the
 PyTorch state_dict ("text.*", "den.*"), architecture in __metadata__:
   format=soragen-1, dim, heads, depth, text_layers, text_heads, max_tokens,
   frames, size, patch, fps, prediction=x0, vocab (the words, in id order,
-  separated by single spaces; words never contain spaces).
+  separated by single spaces; words never contain spaces), gravity (of the
+  training world, px/s^2 at `size`; optional for readers).
 """
 import json
 import struct
@@ -16,6 +17,7 @@ import torch.nn as nn
 
 from text_encoder import TextEncoder
 from denoiser import Denoiser
+from world import GRAVITY
 
 FORMAT = "soragen-1"
 
@@ -42,6 +44,9 @@ class SoragenModel(nn.Module):
         md = {k: str(v) for k, v in self.config.items()}
         md["format"] = FORMAT
         md["prediction"] = "x0"
+        # the training world's gravity at this size: the audio's event
+        # analyser fits falls with it (libavfilter/diffusion/events.c)
+        md["gravity"] = "%g" % (GRAVITY * self.config["size"] / 64.0)
         md["vocab"] = " ".join(self.vocab)
         return md
 

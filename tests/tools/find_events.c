@@ -1,0 +1,96 @@
+/*
+ * find_events: run the event analyser on clips read from stdin
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+/*
+ * Input (native byte order): int32 nb_clips, frames, size, fps; then per
+ * clip float32 frames[frames][3][size][size] in [-1, 1] followed by
+ * float32 prob[frames][2].  Output: one line per clip, the times in
+ * seconds of its events, each followed by 'r' (refined from the picture)
+ * or 'c' (frame centre), e.g. "0.21875r 0.8125c".  An optional argument
+ * gives gravity in pixels per second squared (default: measured per clip);
+ * with FIND_EVENTS_TRACE set, each frame's subject centre goes to stderr.  Used by
+ * tests/analyser_world_test.py to hold the analyser against the world
+ * generator's exact contact times.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libavutil/mem.h"
+
+#include "libavfilter/diffusion/events.h"
+
+int main(int argc, char **argv)
+{
+    float gravity = argc > 1 ? atof(argv[1]) : 0;
+    int32_t hdr[4];
+    float *frames, *prob;
+    size_t nf, np;
+
+    if (fread(hdr, sizeof(hdr), 1, stdin) != 1 || hdr[0] < 0 || hdr[1] < 1 ||
+        hdr[1] > 4096 || hdr[2] < 8 || hdr[2] > 1024 || hdr[3] < 1 || hdr[3] > 240) {
+        fprintf(stderr, "find_events: bad header\n");
+        return 1;
+    }
+    nf = (size_t)hdr[1] * 3 * hdr[2] * hdr[2];
+    np = (size_t)hdr[1] * 2;
+    frames = av_malloc_array(nf, sizeof(*frames));
+    prob = av_malloc_array(np, sizeof(*prob));
+    if (!frames || !prob)
+        return 1;
+    for (int c = 0; c < hdr[0]; c++) {
+        DiffEvent ev[64];
+        int n;
+
+        if (fread(frames, sizeof(*frames), nf, stdin) != nf ||
+            fread(prob, sizeof(*prob), np, stdin) != np) {
+            fprintf(stderr, "find_events: clip %d is truncated\n", c);
+            return 1;
+        }
+        n = ff_diff_find_events(frames, 0, hdr[1], hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+                                ev, 64);
+        if (n < 0) {
+            fprintf(stderr, "find_events: error %d\n", n);
+            return 1;
+        }
+        if (getenv("FIND_EVENTS_TRACE")) {
+            int *work = av_malloc_array((size_t)hdr[2] * hdr[2], 2 * sizeof(*work));
+            float *still = av_malloc_array((size_t)hdr[2] * hdr[2], 3 * sizeof(*still));
+            if (!work || !still)
+                return 1;
+            ff_diff_scenery(frames, hdr[1], hdr[2], still);
+            fprintf(stderr, "clip %d centres:", c);
+            for (int i = 0; i < hdr[1]; i++)
+                fprintf(stderr, " %.2f", ff_diff_subject_centre(frames + (size_t)i * 3 * hdr[2] * hdr[2],
+                                                               hdr[2], still, work));
+            fprintf(stderr, "\n");
+            av_free(work);
+            av_free(still);
+        }
+        for (int i = 0; i < n; i++)
+            printf("%s%.6f%c", i ? " " : "", ev[i].time, ev[i].refined ? 'r' : 'c');
+        printf("\n");
+    }
+    av_free(frames);
+    av_free(prob);
+    return 0;
+}
