@@ -110,6 +110,7 @@ typedef struct SoragenContext {
     float *hist_events;      /* [cap][2] event probabilities */
     int cap;
     int64_t base, nb_native;
+    int64_t events_upto;     /* native frames whose events are known */
     int64_t chunk;           /* chunks started */
     int running;
     float *ctx_clip, *ctx_mask;
@@ -137,6 +138,11 @@ typedef struct SoragenContext {
     int *xi, *yi;            /* bilinear source indices and 8-bit weights */
     uint8_t *xw, *yw;
 } SoragenContext;
+
+/* native frames the event analyser looks at after / before the frames whose
+ * events it times (ff_diff_find_events()) */
+#define EVENT_LOOKAHEAD 2
+#define EVENT_HISTORY   4
 
 #define OFFSET(x) offsetof(SoragenContext, x)
 #define V AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
@@ -511,7 +517,7 @@ static int config_props(AVFilterLink *outlink)
         if ((ret = ff_diff_sampler_init(&s->sampler, s->dn)) < 0)
             return ret;
         s->sampler_ready = 1;
-        s->cap = 2 * c->frames;
+        s->cap = 3 * c->frames;
         s->hist        = av_malloc_array(s->cap, fsz * sizeof(float));
         s->hist_events = av_malloc_array(s->cap, DIFF_N_EVENTS * sizeof(float));
         s->ctx_clip    = av_calloc(c->frames * fsz, sizeof(float));
@@ -578,9 +584,14 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
     const size_t fsz = (size_t)3 * c->size * c->size;
     const int known = s->chunk ? s->overlap : 0, fresh = c->frames - known;
     const float *clip = ff_diff_sampler_result(&s->sampler);
-    int64_t drop = FFMIN(needed, s->nb_native - s->overlap) - s->base;
+    const int64_t total = s->nb_native + fresh;
+    int64_t drop = FFMIN(needed, s->nb_native - s->overlap);
 
-    /* keep what output frames and the next chunk's context still need */
+    /* keep what output frames, the next chunk's context and the event
+     * analyser (four frames before the first without events) still need */
+    if (s->audio)
+        drop = FFMIN(drop, s->events_upto - EVENT_HISTORY);
+    drop -= s->base;
     if (drop > 0) {
         int64_t keep = s->nb_native - s->base - drop;
         memmove(s->hist, s->hist + drop * fsz, keep * fsz * sizeof(float));
@@ -588,7 +599,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                 keep * DIFF_N_EVENTS * sizeof(float));
         s->base += drop;
     }
-    av_assert0(s->nb_native - s->base + fresh <= s->cap);
+    av_assert0(total - s->base <= s->cap);
     for (int f = 0; f < fresh; f++) {
         int64_t dst = s->nb_native - s->base + f;
         memcpy(s->hist + dst * fsz, clip + (known + f) * fsz, fsz * sizeof(float));
@@ -598,16 +609,30 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         }
     }
     if (s->audio) {
+        /* a contact in a chunk's last frames is timed from the bounce or
+         * rest after it: their events wait for the next chunk (and their
+         * frames with them), unless this chunk ends the stream */
+        int64_t upto = total - EVENT_LOOKAHEAD, from = s->events_upto, a0;
         float prob[256 * DIFF_N_EVENTS];
         DiffEvent found[256 * DIFF_N_EVENTS];
         int n;
 
-        for (int f = 0; f < fresh; f++)
+        if (s->nb_frames >= 0) {
+            int64_t i0;
+            int frac;
+            native_pos(s, s->nb_frames - 1, &i0, &frac);
+            if (total >= i0 + !!frac + 1)
+                upto = total;
+        }
+        upto = FFMAX(upto, from);
+        a0   = FFMAX(s->base, from - EVENT_HISTORY);
+        av_assert0(upto - from <= 256);
+        for (int64_t f = from; f < upto; f++)
             for (int e = 0; e < DIFF_N_EVENTS; e++)
-                prob[f * DIFF_N_EVENTS + e] =
-                    s->hist_events[(s->nb_native - s->base + f) * DIFF_N_EVENTS + e];
-        n = ff_diff_find_events(clip, known, fresh, c->size, s->nb_native, c->fps, c->gravity, prob,
-                                s->event_threshold, found, FF_ARRAY_ELEMS(found));
+                prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
+        n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
+                                c->size, from, c->fps, c->gravity, prob, s->event_threshold,
+                                found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
         if (s->nb_events + n > s->events_cap) {
@@ -625,6 +650,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                     found[i].strength, found[i].refined);
         s->nb_events += n;
         s->nb_events_total += n;
+        s->events_upto = upto;
     }
     s->nb_native += fresh;
     s->chunk++;
@@ -764,6 +790,16 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     return ret;
 }
 
+static int set_eof(AVFilterContext *ctx)
+{
+    SoragenContext *s = ctx->priv;
+
+    ff_outlink_set_status(ctx->outputs[0], AVERROR_EOF, s->pts);
+    if (s->audio)
+        ff_outlink_set_status(ctx->outputs[1], AVERROR_EOF, audio_pos(s, s->pts));
+    return 0;
+}
+
 static int activate(AVFilterContext *ctx)
 {
     SoragenContext *s = ctx->priv;
@@ -774,15 +810,18 @@ static int activate(AVFilterContext *ctx)
     if (!ff_outlink_frame_wanted(outlink) &&
         !(s->audio && ff_outlink_frame_wanted(ctx->outputs[1])))
         return FFERROR_NOT_READY;
-    if (s->nb_frames >= 0 && s->pts >= s->nb_frames) {
-        ff_outlink_set_status(outlink, AVERROR_EOF, s->pts);
-        if (s->audio)
-            ff_outlink_set_status(ctx->outputs[1], AVERROR_EOF, audio_pos(s, s->pts));
-        return 0;
-    }
+    if (s->nb_frames >= 0 && s->pts >= s->nb_frames)
+        return set_eof(ctx);
     native_pos(s, s->pts, &i0, &frac);
-    if (i0 + !!frac < s->nb_native)
-        return output_frame(ctx, outlink, i0, frac);
+    if (i0 + !!frac < (s->audio ? s->events_upto : s->nb_native)) {
+        if ((ret = output_frame(ctx, outlink, i0, frac)) < 0)
+            return ret;
+        /* EOF with the last frame, not at the next request: the 7.1 CLI
+         * asserts when a sink that asked for a frame gets EOF instead
+         * (avfilter_graph_request_oldest() then returns EAGAIN on a graph
+         * without inputs), as with soragen's video into nullsink */
+        return s->nb_frames >= 0 && s->pts >= s->nb_frames ? set_eof(ctx) : 0;
+    }
 
     /* the frame is not generated yet: one network evaluation, then come back */
     if (!s->running && (ret = start_chunk(ctx)) < 0)

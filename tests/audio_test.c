@@ -140,7 +140,7 @@ static void test_analyser(void)
         if (contacts[k] < (double)(T - 1) / FPS)
             prob[(int)(contacts[k] * FPS) * 2] = 0.9f;
 
-    n = ff_diff_find_events(frames, 0, T, N, 0, FPS, 0, prob, 0.5f, ev, 16);
+    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, ev, 16);
     for (int i = 0; i < n; i++) {
         double best = 1e9;
         for (int k = 0; k < nc; k++)

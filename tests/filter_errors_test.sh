@@ -48,5 +48,22 @@ expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:st
 # the shipped model is found with no path given (FFmpeg's datadir = models/)
 expect ok    "lavfi.soragen.model=soragen.safetensors" "soragen=p=a hippo bounces:d=0.125:steps=1:s=16x16:audio=0,metadata=mode=print"
 expect error "No sound bank\|Could not load the sound bank" "soragen=model=$TINY:p=hippo:sounds=/nonexistent/bank.txt"
+# one output into a null sink, the other mapped: the stream must end cleanly
+# (the 7.1 CLI asserted here while soragen signalled EOF one request late)
+for r in 8 25 30000/1001; do
+    for pair in "[v]nullsink:[a]" "[a]anullsink:[v]"; do
+        sink=${pair%%:*} map=${pair#*:}
+        n=$((n + 1))
+        out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -lavfi \
+              "soragen=model=$TINY:p=a ball bounces:d=1:steps=1:s=16x16:r=$r[v][a];$sink" \
+              -map "$map" -f null - 2>&1)
+        rc=$?
+        if [ $rc != 0 ]; then
+            echo "FAIL [r=$r $sink]: status $rc"; echo "$out" | tail -n 3; fail=$((fail + 1))
+        else
+            echo "ok   [r=$r $sink, $map mapped] ends cleanly"
+        fi
+    done
+done
 echo "$((n - fail)) passed, $fail failed"
 [ $fail = 0 ]

@@ -325,18 +325,18 @@ static double measure_gravity(const float *y, int total)
     return curv[nc / 2];
 }
 
-int ff_diff_find_events(const float *frames, int pre, int nb, int size, int64_t first,
+int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         DiffEvent *out, int max)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float y[MAX_FRAMES];
-    int n = 0, total = pre + nb;
+    int n = 0, total = pre + nb + post;
     float *scenery = NULL;
     int *work;
     double G;
 
-    if (pre < 0 || nb < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
+    if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
         return AVERROR(EINVAL);
     work = av_malloc_array(plane, 2 * sizeof(*work));
     if (total >= 3)

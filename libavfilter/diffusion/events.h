@@ -53,16 +53,17 @@ typedef struct DiffEvent {
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
- * frames: [nb + pre][3][size][size] in [-1, 1], of which the first pre are
- * the frames before `first` (context, may be 0), used to see a fall that
- * began before the chunk.
+ * frames: [pre + nb + post][3][size][size] in [-1, 1]: pre frames before
+ * `first` (may be 0), used to see a fall that began before them, the nb
+ * frames whose events are wanted, and post frames after them (may be 0),
+ * used to see the bounce or rest after a contact in their last frames.
  * gravity: in pixels per second squared at this frame size, or <= 0 to
  * measure it on the clip (median curvature of its falling stretches).
  *
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
  */
-int ff_diff_find_events(const float *frames, int pre, int nb, int size, int64_t first,
+int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         DiffEvent *out, int max);
 

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "find_events: clip %d is truncated\n", c);
             return 1;
         }
-        n = ff_diff_find_events(frames, 0, hdr[1], hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
                                 ev, 64);
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
