@@ -39,13 +39,17 @@ ffmpeg: $(REPO)/config.mak
 $(FFBUILD)/libavutil/libavutil.a: | ffmpeg
 	@:
 
-$(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+# one program of tests/ or tests/tools/ linked with the whole engine
+define link_test
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+endef
+
+$(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+	$(link_test)
 
 $(BUILD)/tests/%: $(REPO)/tests/tools/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+	$(link_test)
 
 tests: $(TEST_BIN) $(TOOL_BIN)
 
@@ -54,8 +58,7 @@ check: ffmpeg tests
 	    $(REPO)/tests/run-checks.sh $(TEST_BIN)
 
 $(BUILD)/tests/bench_engine: $(REPO)/tests/bench/bench_engine.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
+	$(link_test)
 
 bench: ffmpeg $(BUILD)/tests/bench_engine
 	BUILD=$(BUILD) PYTHON=$(PYTHON) $(REPO)/tests/bench.sh

@@ -72,20 +72,22 @@ static void row_medians(const float *frame, int size, float (*med)[3])
     }
 }
 
-float ff_diff_subject_centre(const float *frame, int size, const float *scenery, int *work)
+/* Vertical centre of the subject in a frame, in pixels (sub-pixel), or -1
+ * when no subject is seen.  Pixels farther than FG_THRESHOLD from what they
+ * show without the subject (background()) are candidates; the group of
+ * candidates of the largest total distance is the subject; inside its box
+ * grown by a pixel every pixel weighs its L1 distance (less FG_FLOOR,
+ * capped), which is linear in how much of the pixel the subject covers, so
+ * the centre moves with the subject to a fraction of a pixel.
+ * med: the frame's row medians; work: 2 * size * size ints of scratch. */
+static float subject_centre(const float *frame, int size, const float (*med)[3],
+                            const float *scenery, int *work)
 {
     const size_t plane = (size_t)size * size;
-    float (*med)[3];
     int *label = work, *stack = work + plane;
     int best = 0, best_box[4] = { 0 }, nlabel = 0;
     double best_w = 0, sw = 0, swy = 0;
 
-    if (size < 8 || size > MAX_SIZE)
-        return -1;
-    med = av_malloc_array(size, sizeof(*med));
-    if (!med)
-        return -1;
-    row_medians(frame, size, med);
     /* candidates: -1; a row with a single one holds noise, not a subject */
     for (int y = 0; y < size; y++) {
         int hits = 0;
@@ -138,10 +140,8 @@ float ff_diff_subject_centre(const float *frame, int size, const float *scenery,
             memcpy(best_box, box, sizeof(box));
         }
     }
-    if (!best) {
-        av_free(med);
+    if (!best)
         return -1;
-    }
     /* weighted centre over the group's box grown by one pixel */
     for (int y = FFMAX(0, best_box[1] - 1); y <= FFMIN(size - 1, best_box[3] + 1); y++) {
         for (int x = FFMAX(0, best_box[0] - 1); x <= FFMIN(size - 1, best_box[2] + 1); x++) {
@@ -154,63 +154,50 @@ float ff_diff_subject_centre(const float *frame, int size, const float *scenery,
             }
         }
     }
-    av_free(med);
     return sw > 0 ? swy / sw : -1;
 }
 
-int ff_diff_scenery(const float *frames, int nb, int size, float *scenery)
+/* The scenery of a clip of nb frames: pixels that differ from their row's
+ * median colour in every frame and keep one colour in three frames of four
+ * or more (ground texture, clouds, stars, a moon): a subject only ever
+ * passes in front of them.  A subject at rest is not scenery as long as
+ * some frame shows the background where it rests.  scenery[size * size][3]
+ * gets a scenery pixel's colour (its median over the clip), NAN elsewhere;
+ * med: the frames' row medians [nb][size][3]. */
+static void find_scenery(const float *frames, const float (*med)[3], int nb, int size,
+                         float *scenery)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
-    float (*med)[3], *v;
-    uint8_t *always;
+    float v[MAX_FRAMES];
 
-    if (size < 8 || size > MAX_SIZE || nb < 1 || nb > MAX_FRAMES)
-        return AVERROR(EINVAL);
-    med = av_malloc_array(size, sizeof(*med));
-    always = av_malloc(plane);
-    v = av_malloc_array(nb, sizeof(*v));
-    if (!med || !always || !v) {
-        av_free(med);
-        av_free(always);
-        av_free(v);
-        return AVERROR(ENOMEM);
-    }
-    memset(always, 1, plane);
-    for (int f = 0; f < nb; f++) {
-        const float *frame = frames + f * fsz;
-        row_medians(frame, size, med);
-        for (size_t i = 0; i < plane; i++) {
+    for (size_t i = 0; i < plane; i++) {
+        int always = 1, same = 0;
+
+        for (int f = 0; f < nb && always; f++) {
+            const float *m = med[(size_t)f * size + i / size];
             float d = 0;
             for (int c = 0; c < 3; c++)
-                d = FFMAX(d, fabsf(frame[c * plane + i] - med[i / size][c]));
-            if (d <= FG_THRESHOLD)
-                always[i] = 0;
+                d = FFMAX(d, fabsf(frames[f * fsz + c * plane + i] - m[c]));
+            always = d > FG_THRESHOLD;
         }
-    }
-    /* scenery colour: the pixel's median over the clip; and scenery keeps
-     * it in most frames (a subject that covers a pixel in every frame, as
-     * when it jumps on the spot, shows it a different part each time) */
-    for (size_t i = 0; i < plane; i++) {
-        int same = 0;
-        for (int c = 0; c < 3 && always[i]; c++) {
+        scenery[3 * i] = scenery[3 * i + 1] = scenery[3 * i + 2] = NAN;
+        if (!always)
+            continue;
+        for (int c = 0; c < 3; c++) {
             for (int f = 0; f < nb; f++)
                 v[f] = frames[f * fsz + c * plane + i];
             qsort(v, nb, sizeof(*v), cmp_float);
             scenery[3 * i + c] = v[nb / 2];
         }
-        for (int f = 0; f < nb && always[i]; f++) {
+        for (int f = 0; f < nb; f++) {
             float d = 0;
             for (int c = 0; c < 3; c++)
                 d = FFMAX(d, fabsf(frames[f * fsz + c * plane + i] - scenery[3 * i + c]));
             same += d <= 0.5f * FG_THRESHOLD;
         }
-        if (!always[i] || 4 * same < 3 * nb)
+        if (4 * same < 3 * nb)
             scenery[3 * i] = scenery[3 * i + 1] = scenery[3 * i + 2] = NAN;
     }
-    av_free(med);
-    av_free(always);
-    av_free(v);
-    return 0;
 }
 
 /* Least-squares flight through samples start, start + dir, ... (up to 4,
@@ -332,31 +319,31 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float y[MAX_FRAMES];
     int n = 0, total = pre + nb + post;
-    float *scenery = NULL;
+    float (*med)[3], *scenery;
     int *work;
     double G;
 
     if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
         return AVERROR(EINVAL);
-    work = av_malloc_array(plane, 2 * sizeof(*work));
-    if (total >= 3)
-        scenery = av_malloc_array(plane, 3 * sizeof(*scenery));
-    if (!work || (total >= 3 && !scenery)) {
+    work    = av_malloc_array(plane, 2 * sizeof(*work));
+    med     = av_malloc_array((size_t)FFMAX(total, 1) * size, sizeof(*med));
+    scenery = av_malloc_array(plane, 3 * sizeof(*scenery));
+    if (!work || !med || !scenery) {
         av_free(work);
+        av_free(med);
         av_free(scenery);
         return AVERROR(ENOMEM);
     }
-    if (scenery) {
-        int ret = ff_diff_scenery(frames, total, size, scenery);
-        if (ret < 0) {
-            av_free(work);
-            av_free(scenery);
-            return ret;
-        }
-    }
     for (int i = 0; i < total; i++)
-        y[i] = ff_diff_subject_centre(frames + i * fsz, size, scenery, work);
+        row_medians(frames + i * fsz, size, med + (size_t)i * size);
+    /* with fewer than 3 frames every pixel would look like scenery */
+    if (total >= 3)
+        find_scenery(frames, (const float (*)[3])med, total, size, scenery);
+    for (int i = 0; i < total; i++)
+        y[i] = subject_centre(frames + i * fsz, size, (const float (*)[3])med + (size_t)i * size,
+                              total >= 3 ? scenery : NULL, work);
     av_free(work);
+    av_free(med);
     av_free(scenery);
     G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
 

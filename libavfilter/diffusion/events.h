@@ -43,8 +43,9 @@ typedef struct DiffEvent {
  * pictures say when exactly.
  *
  * The analyser follows the subject's vertical centre in every frame
- * (ff_diff_subject_centre(), seen against the scenery, ff_diff_scenery()) and, for a contact, looks in and next to the
- * hinted interval for the end of a fall: a free flight of at least two
+ * (sub-pixel, seen against the scene's fixed scenery: ground texture,
+ * clouds, stars) and, for a contact, looks in and next to the hinted
+ * interval for the end of a fall: a free flight of at least two
  * samples before it, and after it either another flight (a bounce) or a
  * rest (a landing).  Flights are parabolas of one curvature, gravity,
  * given or measured on the clip; two flights meet where their difference,
@@ -66,34 +67,5 @@ typedef struct DiffEvent {
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         DiffEvent *out, int max);
-
-/**
- * Vertical centre of the subject in a frame, in pixels (sub-pixel), or -1
- * when no subject is seen.  Pixels that differ from their row's median
- * colour by more than a threshold mark candidates; their largest connected
- * group is the subject; inside its box grown by a pixel every pixel weighs
- * its distance from the row median, which is linear in how much of the
- * pixel the subject covers, so the centre moves with the subject to a
- * fraction of a pixel.
- *
- * @param scenery NULL, or the clip's scenery (ff_diff_scenery()): there a
- *                pixel is compared with the scenery's colour, not the row's
- * @param work  2 * size * size ints of scratch
- */
-float ff_diff_subject_centre(const float *frame, int size, const float *scenery, int *work);
-
-/**
- * The scenery of a clip of nb frames [nb][3][size][size]: pixels that
- * differ from their row's median colour in every frame and keep one colour
- * in three frames of four or more (ground texture, clouds, stars, a moon):
- * a subject only ever passes in front of them.  A
- * subject at rest is not scenery as long as some frame shows the
- * background where it rests.
- *
- * @param scenery [size * size][3]: a scenery pixel's colour (its median
- *                over the clip), NAN elsewhere
- * @return 0 or a negative AVERROR code
- */
-int ff_diff_scenery(const float *frames, int nb, int size, float *scenery);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */

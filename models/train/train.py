@@ -19,13 +19,14 @@ Cameo: 25 % of clips (--cameo-share) use an unnamed subject with the
 <cameo> word and its reference image; named subjects get their reference
 image 20 % of the time.
 
-Making subjects cheaper to learn (second recipe, from step 2144): the
-subject's pixels weigh 1 + --subject-weight in the loss; --short-share of
+Making subjects cheaper to learn (second recipe, from step 2144): below
+noise level --subject-max-t the subject's pixels weigh 1 + --subject-weight
+in the loss (subject_weight() says why only there); --short-share of
 the steps train on clips of --short-frames frames with proportionally more
 clips per batch (same cost, four times the distinct subjects for 2 of 8
 frames; temporal attention and the frame embeddings of the first frames
 still train); --bf16 runs forward and backward under bf16 autocast (this
-machine has AVX512-BF16; the model card gives the measured speed-up).
+machine has AVX512-BF16; the model card gives the step times measured).
 """
 import argparse
 import copy

@@ -25,8 +25,7 @@
  * float32 prob[frames][2].  Output: one line per clip, the times in
  * seconds of its events, each followed by 'r' (refined from the picture)
  * or 'c' (frame centre), e.g. "0.21875r 0.8125c".  An optional argument
- * gives gravity in pixels per second squared (default: measured per clip);
- * with FIND_EVENTS_TRACE set, each frame's subject centre goes to stderr.  Used by
+ * gives gravity in pixels per second squared (default: measured per clip).  Used by
  * tests/analyser_world_test.py to hold the analyser against the world
  * generator's exact contact times.
  */
@@ -71,20 +70,6 @@ int main(int argc, char **argv)
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
             return 1;
-        }
-        if (getenv("FIND_EVENTS_TRACE")) {
-            int *work = av_malloc_array((size_t)hdr[2] * hdr[2], 2 * sizeof(*work));
-            float *still = av_malloc_array((size_t)hdr[2] * hdr[2], 3 * sizeof(*still));
-            if (!work || !still)
-                return 1;
-            ff_diff_scenery(frames, hdr[1], hdr[2], still);
-            fprintf(stderr, "clip %d centres:", c);
-            for (int i = 0; i < hdr[1]; i++)
-                fprintf(stderr, " %.2f", ff_diff_subject_centre(frames + (size_t)i * 3 * hdr[2] * hdr[2],
-                                                               hdr[2], still, work));
-            fprintf(stderr, "\n");
-            av_free(work);
-            av_free(still);
         }
         for (int i = 0; i < n; i++)
             printf("%s%.6f%c", i ? " " : "", ev[i].time, ev[i].refined ? 'r' : 'c');
