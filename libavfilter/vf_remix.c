@@ -34,7 +34,7 @@
  *
  * The region is the whole picture, the optional second input "mask", or,
  * with from/to and no mask, where the model's predictions under the two
- * words differ (as in DiffEdit).
+ * words differ (as in DiffEdit), as one box per frame (find_region()).
  */
 
 #include "config.h"
@@ -65,6 +65,8 @@
 #include "diffusion/tokenizer.h"
 
 #define MAX_WINDOW 64
+/* noise draws averaged by the from/to contrast (find_region()) */
+#define CONTRAST_DRAWS 2
 
 enum { PRECISION_F32, PRECISION_BF16 };
 
@@ -77,6 +79,7 @@ typedef struct RemixContext {
     int use_mask;
     int show_mask;
     float threshold;
+    float grow;
     int64_t seed;
     int steps;
     float guidance;
@@ -130,6 +133,7 @@ static const AVOption remix_options[] = {
     { "mask",      "take the region from a second input", OFFSET(use_mask),  AV_OPT_TYPE_BOOL,   { .i64 = 0 },    0, 1, FLAGS },
     { "show_mask", "output the region instead of the remix", OFFSET(show_mask), AV_OPT_TYPE_BOOL, { .i64 = 0 },   0, 1, FLAGS },
     { "threshold", "region threshold of the from/to contrast", OFFSET(threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.35 }, 0.01, 1, FLAGS },
+    { "grow",      "margin of the found region's box, share of the frame side", OFFSET(grow), AV_OPT_TYPE_FLOAT, { .dbl = 0.05 }, 0, 0.5, FLAGS },
     { "seed",      "set noise seed, -1: random",          OFFSET(seed),       AV_OPT_TYPE_INT64,  { .i64 = -1 },   -1, UINT32_MAX, FLAGS },
     { "steps",     "set sampling steps per window",       OFFSET(steps),      AV_OPT_TYPE_INT,    { .i64 = 20 },   1, 1000, FLAGS },
     { "guidance",  "set classifier-free guidance scale",  OFFSET(guidance),   AV_OPT_TYPE_FLOAT,  { .dbl = 3.0 },  0, 30, FLAGS },
@@ -399,30 +403,137 @@ static void mask_to_model(RemixContext *s, const AVFrame *m, float *dst)
         }
 }
 
+typedef struct Group {
+    double mass;                     /* sum of the contrast over its pixels */
+    int x0, y0, x1, y1;              /* box, inclusive */
+} Group;
+
+static int boxes_meet(const Group *a, int x0, int y0, int x1, int y1)
+{
+    return a->x0 <= x1 && a->x1 >= x0 && a->y0 <= y1 && a->y1 >= y0;
+}
+
+/*
+ * Where one frame's from/to contrast d (model size, n x n) finds the
+ * element: the pixels above level form 8-connected groups; the box is the
+ * strongest group's, joined by every group that reaches into it grown by g
+ * pixels.  Returns 0 and no box when nothing reaches level.  label and
+ * stack hold n*n ints, groups n*n Groups.
+ */
+static int find_box(const float *d, int n, float level, int g, int *box,
+                    int *label, int *stack, Group *groups)
+{
+    int nb = 0, best = -1, grew = 1;
+
+    for (int i = 0; i < n * n; i++)
+        label[i] = -1;
+    for (int i = 0; i < n * n; i++) {
+        Group *gr;
+        int sp = 0;
+
+        if (label[i] >= 0 || d[i] < level)
+            continue;
+        gr = &groups[nb];
+        *gr = (Group){ 0, n, n, -1, -1 };
+        label[i] = nb;
+        stack[sp++] = i;
+        while (sp) {
+            int k = stack[--sp], y = k / n, x = k % n;
+            gr->mass += d[k];
+            gr->x0 = FFMIN(gr->x0, x);
+            gr->x1 = FFMAX(gr->x1, x);
+            gr->y0 = FFMIN(gr->y0, y);
+            gr->y1 = FFMAX(gr->y1, y);
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int yy = y + dy, xx = x + dx, j = yy * n + xx;
+                    if (yy < 0 || yy >= n || xx < 0 || xx >= n || label[j] >= 0 || d[j] < level)
+                        continue;
+                    label[j] = nb;
+                    stack[sp++] = j;
+                }
+        }
+        if (best < 0 || gr->mass > groups[best].mass)
+            best = nb;
+        nb++;
+    }
+    if (best < 0)
+        return 0;
+    box[0] = groups[best].x0;
+    box[1] = groups[best].y0;
+    box[2] = groups[best].x1;
+    box[3] = groups[best].y1;
+    while (grew) {
+        grew = 0;
+        for (int k = 0; k < nb; k++) {
+            const Group *gr = &groups[k];
+            if (gr->x0 >= box[0] && gr->x1 <= box[2] && gr->y0 >= box[1] && gr->y1 <= box[3])
+                continue;
+            if (boxes_meet(gr, box[0] - g, box[1] - g, box[2] + g, box[3] + g)) {
+                box[0] = FFMIN(box[0], gr->x0);
+                box[1] = FFMIN(box[1], gr->y0);
+                box[2] = FFMAX(box[2], gr->x1);
+                box[3] = FFMAX(box[3], gr->y1);
+                grew = 1;
+            }
+        }
+    }
+    return 1;
+}
+
+/* widen [*lo, *hi] about its centre to at least len, inside [0, n) */
+static void widen(int *lo, int *hi, int len, int n)
+{
+    int add = len - (*hi - *lo + 1);
+    if (add <= 0)
+        return;
+    *lo -= add / 2;
+    *hi += add - add / 2;
+    if (*lo < 0) {
+        *hi = FFMIN(*hi - *lo, n - 1);
+        *lo = 0;
+    }
+    if (*hi > n - 1) {
+        *lo = FFMAX(*lo - (*hi - (n - 1)), 0);
+        *hi = n - 1;
+    }
+}
+
 /*
  * DiffEdit: where do the model's clean-clip predictions under the from and
- * to captions differ?  Two noise draws at t = 0.5, frame by frame, relative
- * to the window's largest difference.
+ * to captions differ?  Two noise draws at t = 0.5, frame by frame; a pixel
+ * counts where the difference reaches `threshold` of the window's largest.
+ *
+ * The region is a box per frame, not the outline: the model learnt remix on
+ * boxes around the subject, the contrast lights up only parts of an element
+ * (its most distinctive ones, not the same in every frame), and the new
+ * element need not fit the old one's outline.  Each frame's box (find_box())
+ * is widened to the window's largest width and height, as an element keeps
+ * its size within a window, then grown by `grow` on every side.
  */
 static int find_region(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
     const int T = s->T, n = s->size;
+    const int g = lrintf(s->grow * n);
     float *x0 = av_malloc_array(2 * T * s->fsz, sizeof(float));
     float *xt = av_malloc_array(T * s->fsz, sizeof(float));
     float *diff = av_calloc(T * s->plane, sizeof(float));
     float *nz = av_malloc_array(T * s->fsz, sizeof(float));
+    int *label = av_malloc_array(2 * s->plane, sizeof(int));
+    Group *groups = av_malloc_array(s->plane, sizeof(*groups));
+    int boxes[5 * MAX_WINDOW];
     float mx = 0;
-    int pad = 0, ret = 0;
+    int pad = 0, ret = 0, bw = 0, bh = 0;
 
-    if (!x0 || !xt || !diff || !nz) {
+    if (!x0 || !xt || !diff || !nz || !label || !groups) {
         ret = AVERROR(ENOMEM);
         goto end;
     }
     if ((ret = set_context(s, ctx, 1, s->from_ids, s->nb_from)) < 0)
         goto end;
     memset(s->ctx_mask, 0, T * s->plane * sizeof(float));
-    for (int draw = 0; draw < 2; draw++) {
+    for (int draw = 0; draw < CONTRAST_DRAWS; draw++) {
         ff_diff_normal(nz, T * s->fsz, s->used_seed ^ 0x5eed, ((uint64_t)s->window << 8) | draw);
         for (size_t i = 0; i < T * s->fsz; i++)
             xt[i] = 0.5f * s->clip[i] + 0.5f * nz[i];
@@ -441,24 +552,34 @@ static int find_region(AVFilterContext *ctx)
     }
     for (size_t i = 0; i < T * s->plane; i++)
         mx = FFMAX(mx, diff[i]);
-    /* threshold relative to the largest difference, then grow by one pixel */
-    for (int f = 0; f < T; f++)
-        for (int y = 0; y < n; y++)
-            for (int x = 0; x < n; x++) {
-                float v = 0;
-                for (int dy = -1; dy <= 1; dy++)
-                    for (int dx = -1; dx <= 1; dx++) {
-                        int yy = av_clip(y + dy, 0, n - 1), xx = av_clip(x + dx, 0, n - 1);
-                        v = FFMAX(v, diff[f * s->plane + yy * n + xx]);
-                    }
-                s->region[f * s->plane + y * n + x] = mx > 0 && v >= s->threshold * mx;
-            }
+    memset(s->region, 0, T * s->plane * sizeof(float));
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        b[4] = mx > 0 && find_box(diff + f * s->plane, n, s->threshold * mx, g, b,
+                                  label, label + s->plane, groups);
+        if (b[4]) {
+            bw = FFMAX(bw, b[2] - b[0] + 1);
+            bh = FFMAX(bh, b[3] - b[1] + 1);
+        }
+    }
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        if (!b[4])
+            continue;
+        widen(&b[0], &b[2], bw + 2 * g, n);
+        widen(&b[1], &b[3], bh + 2 * g, n);
+        for (int y = b[1]; y <= b[3]; y++)
+            for (int x = b[0]; x <= b[2]; x++)
+                s->region[f * s->plane + y * n + x] = 1.0f;
+    }
     ret = set_context(s, ctx, 1, &pad, 1);
 end:
     av_free(x0);
     av_free(xt);
     av_free(diff);
     av_free(nz);
+    av_free(label);
+    av_free(groups);
     return ret;
 }
 

@@ -72,9 +72,10 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
             s = world.sample(rng)
         to = subjects[(subjects.index(s["subject"]) + 1 + i % 11) % len(subjects)]
         big = s["frames"].repeat(size // 64, 1).repeat(size // 64, 2)
-        graph = "remix=from=%s:to=%s:seed=%d:steps=%d:guidance=%g:threads=2%s" % (
+        graph = "remix=from=%s:to=%s:seed=%d:steps=%d:guidance=%g:threads=2%s%s" % (
             s["subject"], to, 7 + i, args.steps, args.guidance,
-            ":model=" + args.model if args.model else "")
+            ":model=" + args.model if args.model else "",
+            ":strength=%g" % args.remix_strength if args.remix_strength > 0 else "")
         cmd = [args.ffmpeg, "-nostdin", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", "%dx%d" % (size, size), "-r", "8", "-i", "-", "-vf",
                graph + ",metadata=mode=print:key=lavfi.remix.located:file=/dev/stderr",
@@ -168,13 +169,17 @@ def main():
     ap.add_argument("--remix-clips", type=int, default=12)
     ap.add_argument("--prompt-seed", type=int, default=2026,
                     help="2026 is the held-out set the figures report; tune with another")
+    ap.add_argument("--remix-seed", type=int, default=4242,
+                    help="world seed of the remix clips; 4242 is the held-out set")
+    ap.add_argument("--remix-strength", type=float, default=0,
+                    help="remix strength (default: the filter's default)")
     args = ap.parse_args()
 
     tr = TR.Tracker()
     if args.per_subject:
         t2v_eval(args, tr)
     if args.remix_clips:
-        remix_eval(args, tr, args.remix_clips)
+        remix_eval(args, tr, args.remix_clips, seed=args.remix_seed)
 
 
 if __name__ == "__main__":
