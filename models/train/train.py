@@ -142,6 +142,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=4e-4)
+    ap.add_argument("--lr-end", type=float, default=-1.0,
+                    help="anneal the learning rate to this value along a cosine over the "
+                    "run's --minutes (wall clock: runs are budgeted in time); default: constant")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--save-every", type=float, default=10.0, help="minutes")
@@ -235,8 +238,12 @@ def main():
         tb = t.view(B, 1, 1, 1, 1)
         xt = (1 - tb) * x0 + tb * eps
         warm = min(1.0, (step - step0 + 1) / 300) if fresh_opt else 1.0
+        lr = args.lr
+        if args.lr_end >= 0:
+            done = min(1.0, (time.time() - t_start) / (args.minutes * 60))
+            lr = args.lr_end + (args.lr - args.lr_end) * 0.5 * (1 + np.cos(np.pi * done))
         for g in opt.param_groups:
-            g["lr"] = args.lr * warm
+            g["lr"] = lr * warm
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             x0_hat, ev = model(xt, t, ctx_clip, ctx_mask, tokens, cameo, cameo_on)
         x0_hat, ev = x0_hat.float(), ev.float()
@@ -260,7 +267,7 @@ def main():
         if step % 20 == 0:
             el = time.time() - t_start
             print(f"step {step} clips {seen} loss_x {lx:.4f} avg {avg:.4f} ev {loss_e.item():.4f} "
-                  f"{el:.0f}s {el / max(1, step - step0):.2f}s/step", flush=True)
+                  f"lr {lr * warm:.2e} {el:.0f}s {el / max(1, step - step0):.2f}s/step", flush=True)
         if time.time() - last_save > args.save_every * 60:
             save()
             last_save = time.time()
