@@ -87,6 +87,7 @@ typedef struct SoragenContext {
     int sample_rate;
     AVChannelLayout ch_layout;
     float event_threshold;
+    float event_confirmed;
     char *sounds_path;
     char *stems;
 
@@ -140,8 +141,9 @@ typedef struct SoragenContext {
 } SoragenContext;
 
 /* native frames the event analyser looks at after / before the frames whose
- * events it times (ff_diff_find_events()) */
-#define EVENT_LOOKAHEAD 2
+ * events it times (ff_diff_find_events()): a contact it finds without a
+ * hint needs three frames of the bounce or rest after its interval */
+#define EVENT_LOOKAHEAD 3
 #define EVENT_HISTORY   4
 
 #define OFFSET(x) offsetof(SoragenContext, x)
@@ -176,6 +178,7 @@ static const AVOption soragen_options[] = {
     { "channel_layout", "set the audio channel layout",   OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "cl",        "set the audio channel layout",        OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "event_threshold", "model probability that makes a sound", OFFSET(event_threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.5 }, 0.01, 1, A },
+    { "event_confirmed", "model probability that makes a sound where the picture shows the contact", OFFSET(event_confirmed), AV_OPT_TYPE_FLOAT, { .dbl = 0.05 }, 0.01, 1, A },
     { "sounds",    "sound bank manifest, none: synthesis only", OFFSET(sounds_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { "stems",     "debug: write PREFIX-contact.wav, PREFIX-footfall.wav and PREFIX-events.txt", OFFSET(stems), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { NULL }
@@ -632,6 +635,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                 prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
         n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
                                 c->size, from, c->fps, c->gravity, prob, s->event_threshold,
+                                FFMIN(s->event_confirmed, s->event_threshold),
                                 found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;

@@ -18,6 +18,15 @@ samples do not pin a curvature down).
 Prints mean and max error and the share within MAX_MS.  Fails when fewer
 than SHARE of the counted contacts are refined within MAX_MS, when the
 mean error exceeds MEAN_MS, or when fewer than MIN_CONTACTS were counted.
+
+A second pass gives no hint of when: every interval has contact
+probability FLAT_PRIOR, under the 0.5 threshold and over `confirmed`, as
+from a model that knows a clip has contacts but not on which frame.  Then
+only contacts the pictures show in full (three samples of flight a side)
+sound.  Fails when more than FLAT_FALSE of the events are not within a
+frame of a true contact, or fewer than FLAT_SHARE of the others within
+MAX_MS.  Measured (seed 11): 71 events, 70 within a frame of a true
+contact (65 within 5 ms, mean 1.68 ms), 1 false.
 Seed 11 was not used while the analyser was tuned (seeds 4-7 were).
 Measured (seed 11): 110 contacts, mean 1.09 ms, 106 within 5 ms.  The
 misses are subjects partly in front of scenery (clouds, waves) and
@@ -39,6 +48,9 @@ MAX_MS = 5.0
 SHARE = 0.9
 MEAN_MS = 3.0
 MIN_CONTACTS = 40
+FLAT_PRIOR, CONFIRMED = 0.3, 0.05
+FLAT_FALSE = 0.1
+FLAT_SHARE = 0.9
 
 
 def resolvable(s, c):
@@ -69,19 +81,9 @@ def main():
         s = world.sample(rng)
         if s["contact_times"]:
             clips.append(s)
-    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
-    for s in clips:
-        f = s["frames"].astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
-        prob = np.zeros((T, 2), np.float32)
-        for c in s["contact_times"]:
-            i = int(c * FPS)
-            if i < T:
-                prob[i, 0] = 0.9
-        blob += [np.ascontiguousarray(f).tobytes(), prob.tobytes()]
     gravity = sys.argv[1] if len(sys.argv) > 1 else str(GRAVITY * SIZE / 64.0)
-    out = subprocess.run([tool, gravity], input=b"".join(blob), stdout=subprocess.PIPE, check=True).stdout
-    lines = out.decode().splitlines()
-    assert len(lines) == len(clips), "find_events gave %d lines for %d clips" % (len(lines), len(clips))
+    lines = analyse(tool, clips, gravity, hinted=True)
+    ret = 0
 
     errs, bad, skipped = [], [], 0
     for n, (s, line) in enumerate(zip(clips, lines)):
@@ -110,9 +112,58 @@ def main():
     if len(errs) < MIN_CONTACTS or len(bad) > (1 - SHARE) * len(errs) or mean > MEAN_MS:
         print("FAIL: want %d+ contacts, %.0f %% within %.0f ms, mean under %.0f ms"
               % (MIN_CONTACTS, 100 * SHARE, MAX_MS, MEAN_MS))
-        return 1
-    print("ok")
-    return 0
+        ret = 1
+
+    # flat prior: a model that knows the clip has contacts, not when
+    lines = analyse(tool, clips, gravity, hinted=False)
+    true_pos = false_pos = 0
+    errs = []
+    for s, line in zip(clips, lines):
+        for w in line.split():
+            t = float(w[:-1])
+            e = min(abs(t - c) for c in s["contact_times"])
+            if e <= 1.0 / FPS:
+                true_pos += 1
+                errs.append(e * 1e3)
+            else:
+                false_pos += 1
+    n_true = sum(len(s["contact_times"]) for s in clips)
+    errs = np.asarray(errs)
+    print("flat prior %.1f, confirmed %.2f: %d events, %d of them within a frame of a true contact "
+          "(%d within %.0f ms, mean %.2f ms), %d false; %d true contacts in all"
+          % (FLAT_PRIOR, CONFIRMED, true_pos + false_pos, true_pos, (errs <= MAX_MS).sum(), MAX_MS,
+             errs.mean() if len(errs) else -1, false_pos, n_true))
+    if false_pos > FLAT_FALSE * max(1, true_pos + false_pos) or \
+            (errs <= MAX_MS).sum() < FLAT_SHARE * max(1, true_pos):
+        print("FAIL: flat prior wants at most %.0f %% false events and %.0f %% of the rest "
+              "within %.0f ms" % (100 * FLAT_FALSE, 100 * FLAT_SHARE, MAX_MS))
+        ret = 1
+    if not ret:
+        print("ok")
+    return ret
+
+
+def analyse(tool, clips, gravity, hinted):
+    """Event times per clip from build/tests/find_events.  hinted: the
+    model's contact probability is 0.9 on each true contact's interval;
+    else FLAT_PRIOR on every interval, with `confirmed` CONFIRMED."""
+    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
+    for s in clips:
+        f = s["frames"].astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
+        prob = np.zeros((T, 2), np.float32)
+        if hinted:
+            for c in s["contact_times"]:
+                i = int(c * FPS)
+                if i < T:
+                    prob[i, 0] = 0.9
+        else:
+            prob[:, 0] = FLAT_PRIOR
+        blob += [np.ascontiguousarray(f).tobytes(), prob.tobytes()]
+    args = [tool, gravity] + ([] if hinted else [str(CONFIRMED)])
+    out = subprocess.run(args, input=b"".join(blob), stdout=subprocess.PIPE, check=True).stdout
+    lines = out.decode().splitlines()
+    assert len(lines) == len(clips), "find_events gave %d lines for %d clips" % (len(lines), len(clips))
+    return lines
 
 
 if __name__ == "__main__":

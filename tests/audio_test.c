@@ -140,7 +140,7 @@ static void test_analyser(void)
         if (contacts[k] < (double)(T - 1) / FPS)
             prob[(int)(contacts[k] * FPS) * 2] = 0.9f;
 
-    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, ev, 16);
+    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, 1.0f, ev, 16);
     for (int i = 0; i < n; i++) {
         double best = 1e9;
         for (int k = 0; k < nc; k++)
@@ -160,6 +160,47 @@ static void test_analyser(void)
     } else {
         printf("ok   analyser: %d of %d contacts refined, mean error %.2f ms, max %.2f ms\n",
                matched, n, sum / matched, worst);
+    }
+
+    /* a flat prior below the threshold (a model that knows the clip has
+     * contacts, not on which frames): contacts only where the pictures show
+     * them, each once; under `confirmed`, none at all */
+    {
+        float flat[T * 2] = { 0 };
+        int expect = 0, good = 1;
+        /* without a hint on its interval a contact needs three samples of
+         * the flight on each side of it */
+        for (int k = 0; k < nc; k++) {
+            double lo = k ? contacts[k - 1] : -1, hi = k + 1 < nc ? contacts[k + 1] : 1e9;
+            int before = 0, after = 0;
+            for (int i = 0; i < T; i++) {
+                double t = (double)i / FPS;
+                before += t > lo && t < contacts[k];
+                after  += t > contacts[k] && t < hi;
+            }
+            expect += before >= 3 && after >= 3;
+        }
+        for (int i = 0; i < T; i++)
+            flat[i * 2] = 0.3f;
+        n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.2f, ev, 16);
+        for (int i = 0; i < n; i++) {
+            double best = 1e9;
+            for (int k = 0; k < nc; k++)
+                best = FFMIN(best, fabs(ev[i].time - contacts[k]));
+            good &= ev[i].refined && best < 0.010;
+        }
+        if (n != expect || !good) {
+            printf("FAIL analyser, flat prior: %d events (want %d, all refined within 10 ms)\n",
+                   n, expect);
+            failures++;
+        } else if ((n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.4f,
+                                            ev, 16)) != 0) {
+            printf("FAIL analyser: %d events from a prior under `confirmed`\n", n);
+            failures++;
+        } else {
+            printf("ok   analyser, flat prior 0.3: the %d contacts with 3 samples a side, none more\n",
+                   expect);
+        }
     }
     av_free(frames);
 }

@@ -243,14 +243,19 @@ static int fit_flight(const float *y, int total, int start, int dir, double G,
 /* Contact in [j, j + 1] (frame indices): a flight through sample j (and
  * the ones before it in the same flight) ends; from sample j + 1 on comes
  * another flight (a bounce) or a rest (a landing).  Image y grows
- * downwards, so the ground is the largest y. */
-static int refine_contact(const float *y, int total, int j, double G, double *tc)
+ * downwards, so the ground is the largest y.
+ * strict (no model hint on this interval): the flights must be seen in at
+ * least 3 samples each (two samples fit any flight), and the contact must
+ * fall inside [j, j + 1] itself, not a hair outside it. */
+static int refine_contact(const float *y, int total, int j, double G, int strict, double *tc)
 {
+    const int min_n = strict ? 3 : 1;
+    const double slack = strict ? 0 : 0.05;
     double a1, b1, a2, b2, t;
 
     if (j < 1 || j + 2 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 || y[j + 2] < 0)
         return 0;
-    if (!fit_flight(y, total, j, -1, G, &a1, &b1))
+    if (fit_flight(y, total, j, -1, G, &a1, &b1) < min_n)
         return 0;
     if (fabs(y[j + 2] - y[j + 1]) < REST_EPS &&
         (j + 3 >= total || y[j + 3] < y[j + 1] + REST_EPS)) {
@@ -282,13 +287,13 @@ static int refine_contact(const float *y, int total, int j, double G, double *tc
     } else {
         /* bounce: two flights of one curvature differ by a line; the
          * vertical speed b + G t turns from down (> 0) to up */
-        if (!fit_flight(y, total, j + 1, 1, G, &a2, &b2) || b1 <= b2)
+        if (fit_flight(y, total, j + 1, 1, G, &a2, &b2) < min_n || b1 <= b2)
             return 0;
         t = (a2 - a1) / (b1 - b2);
         if (b1 + G * t <= 0 || b2 + G * t >= 0)
             return 0;
     }
-    if (!(t >= j - 0.05 && t <= j + 1.05))
+    if (!(t >= j - slack && t <= j + 1 + slack))
         return 0;
     *tc = av_clipd(t, j, j + 1);
     return 1;
@@ -314,7 +319,7 @@ static double measure_gravity(const float *y, int total)
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
-                        DiffEvent *out, int max)
+                        float confirmed, DiffEvent *out, int max)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float y[MAX_FRAMES];
@@ -354,14 +359,23 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             float p = prob[f * 2 + k];
             double tc;
 
-            if (p < threshold)
-                continue;
-            e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
-            e->strength = p;
-            e->time     = (first + f + 0.5) / fps;
-            e->refined  = 0;
+            if (p < threshold) {
+                /* below the threshold a contact sounds only where the
+                 * pictures show it in this very interval */
+                if (k || p < confirmed || !refine_contact(y, total, pre + f, G, 1, &tc))
+                    continue;
+                e->kind     = DIFF_EVENT_CONTACT;
+                e->strength = p;
+                e->time     = (first - pre + tc) / fps;
+                e->refined  = 1;
+            } else {
+                e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
+                e->strength = p;
+                e->time     = (first + f + 0.5) / fps;
+                e->refined  = 0;
+            }
             for (int o = 0; o < 3 && k == 0 && !e->refined; o++) {
-                if (refine_contact(y, total, pre + f + offs[o], G, &tc)) {
+                if (refine_contact(y, total, pre + f + offs[o], G, 0, &tc)) {
                     e->time    = (first - pre + tc) / fps;
                     e->refined = 1;
                 }

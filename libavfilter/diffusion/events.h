@@ -54,6 +54,12 @@ typedef struct DiffEvent {
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
+ * A frame interval whose contact probability reaches threshold gives an
+ * event; one whose probability lies in [confirmed, threshold) gives a
+ * contact only where the pictures show one inside that very interval.  A
+ * model can know that a clip has contacts (a bouncing ball) better than on
+ * which frame it drew them; the pictures know the frame.
+ *
  * frames: [pre + nb + post][3][size][size] in [-1, 1]: pre frames before
  * `first` (may be 0), used to see a fall that began before them, the nb
  * frames whose events are wanted, and post frames after them (may be 0),
@@ -66,6 +72,6 @@ typedef struct DiffEvent {
  */
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
-                        DiffEvent *out, int max);
+                        float confirmed, DiffEvent *out, int max);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */

@@ -24,8 +24,9 @@
  * clip float32 frames[frames][3][size][size] in [-1, 1] followed by
  * float32 prob[frames][2].  Output: one line per clip, the times in
  * seconds of its events, each followed by 'r' (refined from the picture)
- * or 'c' (frame centre), e.g. "0.21875r 0.8125c".  An optional argument
- * gives gravity in pixels per second squared (default: measured per clip).  Used by
+ * or 'c' (frame centre), e.g. "0.21875r 0.8125c".  Optional arguments:
+ * gravity in pixels per second squared (default, or 0: measured per clip)
+ * and the `confirmed` probability (default 1: off; threshold is 0.5).  Used by
  * tests/analyser_world_test.py to hold the analyser against the world
  * generator's exact contact times.
  */
@@ -41,6 +42,7 @@
 int main(int argc, char **argv)
 {
     float gravity = argc > 1 ? atof(argv[1]) : 0;
+    float confirmed = argc > 2 ? atof(argv[2]) : 1.0f;
     int32_t hdr[4];
     float *frames, *prob;
     size_t nf, np;
@@ -65,7 +67,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "find_events: clip %d is truncated\n", c);
             return 1;
         }
-        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f, confirmed,
                                 ev, 64);
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
