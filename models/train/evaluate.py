@@ -144,6 +144,9 @@ def t2v_eval(args, tr):
           % (n, len(V.SUBJECTS), args.per_subject, args.prompt_seed, args.steps, args.guidance,
              gen_s))
     print("subject accuracy    %.1f %%" % (100 * subj))
+    found = [r for _, r in res if r["found_frames"] > 0]
+    print("  the tracker found a subject in %d of %d clips; %d of those are the prompted one"
+          % (len(found), n, sum(r["subject"] == p["subject"] for p, r in res if r["found_frames"] > 0)))
     print("background accuracy %.1f %%" % (100 * bg))
     print("direction accuracy  %.1f %% (%d directed prompts)" % (100 * dacc, len(dirs)))
     print("flicker             %.4f (mean abs background change per frame, 0..1)" % flick)
