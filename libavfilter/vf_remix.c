@@ -59,6 +59,7 @@
 #include "diffusion/denoiser.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
+#include "diffusion/pixel_groups.h"
 #include "diffusion/rng.h"
 #include "diffusion/sampler.h"
 #include "diffusion/text_encoder.h"
@@ -403,12 +404,7 @@ static void mask_to_model(RemixContext *s, const AVFrame *m, float *dst)
         }
 }
 
-typedef struct Group {
-    double mass;                     /* sum of the contrast over its pixels */
-    int x0, y0, x1, y1;              /* box, inclusive */
-} Group;
-
-static int boxes_meet(const Group *a, int x0, int y0, int x1, int y1)
+static int boxes_meet(const DiffPixelGroup *a, int x0, int y0, int x1, int y1)
 {
     return a->x0 <= x1 && a->x1 >= x0 && a->y0 <= y1 && a->y1 >= y0;
 }
@@ -418,45 +414,19 @@ static int boxes_meet(const Group *a, int x0, int y0, int x1, int y1)
  * element: the pixels above level form 8-connected groups; the box is the
  * strongest group's, joined by every group that reaches into it grown by g
  * pixels.  Returns 0 and no box when nothing reaches level.  label and
- * stack hold n*n ints, groups n*n Groups.
+ * stack hold n*n ints, groups n*n groups.
  */
 static int find_box(const float *d, int n, float level, int g, int *box,
-                    int *label, int *stack, Group *groups)
+                    int *label, int *stack, DiffPixelGroup *groups)
 {
-    int nb = 0, best = -1, grew = 1;
+    int nb, best = -1, grew = 1;
 
     for (int i = 0; i < n * n; i++)
-        label[i] = -1;
-    for (int i = 0; i < n * n; i++) {
-        Group *gr;
-        int sp = 0;
-
-        if (label[i] >= 0 || d[i] < level)
-            continue;
-        gr = &groups[nb];
-        *gr = (Group){ 0, n, n, -1, -1 };
-        label[i] = nb;
-        stack[sp++] = i;
-        while (sp) {
-            int k = stack[--sp], y = k / n, x = k % n;
-            gr->mass += d[k];
-            gr->x0 = FFMIN(gr->x0, x);
-            gr->x1 = FFMAX(gr->x1, x);
-            gr->y0 = FFMIN(gr->y0, y);
-            gr->y1 = FFMAX(gr->y1, y);
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    int yy = y + dy, xx = x + dx, j = yy * n + xx;
-                    if (yy < 0 || yy >= n || xx < 0 || xx >= n || label[j] >= 0 || d[j] < level)
-                        continue;
-                    label[j] = nb;
-                    stack[sp++] = j;
-                }
-        }
-        if (best < 0 || gr->mass > groups[best].mass)
-            best = nb;
-        nb++;
-    }
+        label[i] = d[i] >= level ? -1 : 0;
+    nb = ff_diff_pixel_groups(label, n, 1, d, stack, groups);
+    for (int k = 0; k < nb; k++)
+        if (best < 0 || groups[k].mass > groups[best].mass)
+            best = k;
     if (best < 0)
         return 0;
     box[0] = groups[best].x0;
@@ -466,7 +436,7 @@ static int find_box(const float *d, int n, float level, int g, int *box,
     while (grew) {
         grew = 0;
         for (int k = 0; k < nb; k++) {
-            const Group *gr = &groups[k];
+            const DiffPixelGroup *gr = &groups[k];
             if (gr->x0 >= box[0] && gr->x1 <= box[2] && gr->y0 >= box[1] && gr->y1 <= box[3])
                 continue;
             if (boxes_meet(gr, box[0] - g, box[1] - g, box[2] + g, box[3] + g)) {
@@ -521,7 +491,7 @@ static int find_region(AVFilterContext *ctx)
     float *diff = av_calloc(T * s->plane, sizeof(float));
     float *nz = av_malloc_array(T * s->fsz, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
-    Group *groups = av_malloc_array(s->plane, sizeof(*groups));
+    DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
     int boxes[5 * MAX_WINDOW];
     float mx = 0;
     int pad = 0, ret = 0, bw = 0, bh = 0;

@@ -28,6 +28,7 @@
 #include "libavutil/mem.h"
 
 #include "events.h"
+#include "pixel_groups.h"
 
 #define FG_THRESHOLD 0.32f  /* max channel distance, [-1, 1] units: 0.16 of full scale */
 #define FG_FLOOR     0.15f /* L1 distance under which a pixel counts as background */
@@ -79,14 +80,17 @@ static void row_medians(const float *frame, int size, float (*med)[3])
  * grown by a pixel every pixel weighs its L1 distance (less FG_FLOOR,
  * capped), which is linear in how much of the pixel the subject covers, so
  * the centre moves with the subject to a fraction of a pixel.
- * med: the frame's row medians; work: 2 * size * size ints of scratch. */
+ * med: the frame's row medians; scratch: work 2 * size * size ints,
+ * weight size * size floats, groups size * size groups. */
 static float subject_centre(const float *frame, int size, const float (*med)[3],
-                            const float *scenery, int *work)
+                            const float *scenery, int *work, float *weight,
+                            DiffPixelGroup *groups)
 {
     const size_t plane = (size_t)size * size;
     int *label = work, *stack = work + plane;
-    int best = 0, best_box[4] = { 0 }, nlabel = 0;
+    int best = 0, ngroups;
     double best_w = 0, sw = 0, swy = 0;
+    const DiffPixelGroup *g;
 
     /* candidates: -1; a row with a single one holds noise, not a subject */
     for (int y = 0; y < size; y++) {
@@ -98,6 +102,8 @@ static float subject_centre(const float *frame, int size, const float (*med)[3],
             for (int c = 0; c < 3; c++)
                 d = FFMAX(d, fabsf(frame[c * plane + i] - bg[c]));
             label[i] = d > FG_THRESHOLD ? -1 : 0;
+            if (d > FG_THRESHOLD)
+                weight[i] = FFMAX(0.0f, distance_l1(frame, plane, i, bg) - FG_FLOOR);
             hits += d > FG_THRESHOLD;
         }
         if (hits < 2)
@@ -107,44 +113,19 @@ static float subject_centre(const float *frame, int size, const float (*med)[3],
     /* the group of candidates (linked across gaps of up to LINK - 1 pixels:
      * a subject's parts of little contrast break it up) of the largest
      * total distance */
-    for (size_t i0 = 0; i0 < plane; i0++) {
-        int sp = 0, count = 0, box[4];
-        double w = 0;
-
-        if (label[i0] != -1)
-            continue;
-        label[i0] = ++nlabel;
-        stack[sp++] = i0;
-        box[0] = box[2] = i0 % size;
-        box[1] = box[3] = i0 / size;
-        while (sp) {
-            int i = stack[--sp], x = i % size, y = i / size;
-            w += FFMAX(0.0f, distance_l1(frame, plane, i, background(scenery, i, med[y])) - FG_FLOOR);
-            count++;
-            box[0] = FFMIN(box[0], x);
-            box[1] = FFMIN(box[1], y);
-            box[2] = FFMAX(box[2], x);
-            box[3] = FFMAX(box[3], y);
-            for (int ny = FFMAX(0, y - LINK); ny <= FFMIN(size - 1, y + LINK); ny++) {
-                for (int nx = FFMAX(0, x - LINK); nx <= FFMIN(size - 1, x + LINK); nx++) {
-                    if (label[(size_t)ny * size + nx] != -1)
-                        continue;
-                    label[(size_t)ny * size + nx] = nlabel;
-                    stack[sp++] = ny * size + nx;
-                }
-            }
-        }
-        if (count >= MIN_PIXELS && w > best_w) {
-            best_w = w;
-            best = nlabel;
-            memcpy(best_box, box, sizeof(box));
+    ngroups = ff_diff_pixel_groups(label, size, LINK, weight, stack, groups);
+    for (int k = 0; k < ngroups; k++) {
+        if (groups[k].count >= MIN_PIXELS && groups[k].mass > best_w) {
+            best_w = groups[k].mass;
+            best   = k + 1;
         }
     }
     if (!best)
         return -1;
+    g = &groups[best - 1];
     /* weighted centre over the group's box grown by one pixel */
-    for (int y = FFMAX(0, best_box[1] - 1); y <= FFMIN(size - 1, best_box[3] + 1); y++) {
-        for (int x = FFMAX(0, best_box[0] - 1); x <= FFMIN(size - 1, best_box[2] + 1); x++) {
+    for (int y = FFMAX(0, g->y0 - 1); y <= FFMIN(size - 1, g->y1 + 1); y++) {
+        for (int x = FFMAX(0, g->x0 - 1); x <= FFMIN(size - 1, g->x1 + 1); x++) {
             size_t i = (size_t)y * size + x;
             float w = FFMIN(distance_l1(frame, plane, i, background(scenery, i, med[y])) - FG_FLOOR,
                             2.0f);
@@ -324,17 +305,22 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float y[MAX_FRAMES];
     int n = 0, total = pre + nb + post;
-    float (*med)[3], *scenery;
+    float (*med)[3], *scenery, *weight;
     int *work;
+    DiffPixelGroup *groups;
     double G;
 
     if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
         return AVERROR(EINVAL);
     work    = av_malloc_array(plane, 2 * sizeof(*work));
+    weight  = av_malloc_array(plane, sizeof(*weight));
+    groups  = av_malloc_array(plane, sizeof(*groups));
     med     = av_malloc_array((size_t)FFMAX(total, 1) * size, sizeof(*med));
     scenery = av_malloc_array(plane, 3 * sizeof(*scenery));
-    if (!work || !med || !scenery) {
+    if (!work || !weight || !groups || !med || !scenery) {
         av_free(work);
+        av_free(weight);
+        av_free(groups);
         av_free(med);
         av_free(scenery);
         return AVERROR(ENOMEM);
@@ -346,8 +332,10 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
         find_scenery(frames, (const float (*)[3])med, total, size, scenery);
     for (int i = 0; i < total; i++)
         y[i] = subject_centre(frames + i * fsz, size, (const float (*)[3])med + (size_t)i * size,
-                              total >= 3 ? scenery : NULL, work);
+                              total >= 3 ? scenery : NULL, work, weight, groups);
     av_free(work);
+    av_free(weight);
+    av_free(groups);
     av_free(med);
     av_free(scenery);
     G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
@@ -359,21 +347,15 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             float p = prob[f * 2 + k];
             double tc;
 
-            if (p < threshold) {
-                /* below the threshold a contact sounds only where the
-                 * pictures show it in this very interval */
-                if (k || p < confirmed || !refine_contact(y, total, pre + f, G, 1, &tc))
-                    continue;
-                e->kind     = DIFF_EVENT_CONTACT;
-                e->strength = p;
-                e->time     = (first - pre + tc) / fps;
-                e->refined  = 1;
-            } else {
-                e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
-                e->strength = p;
-                e->time     = (first + f + 0.5) / fps;
-                e->refined  = 0;
-            }
+            /* below the threshold a contact sounds only where the pictures
+             * show it in this very interval */
+            if (p < threshold &&
+                (k || p < confirmed || !refine_contact(y, total, pre + f, G, 1, &tc)))
+                continue;
+            e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
+            e->strength = p;
+            e->refined  = p < threshold;
+            e->time     = e->refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
             for (int o = 0; o < 3 && k == 0 && !e->refined; o++) {
                 if (refine_contact(y, total, pre + f + offs[o], G, 0, &tc)) {
                     e->time    = (first - pre + tc) / fps;
