@@ -82,7 +82,9 @@ def main():
         if s["contact_times"]:
             clips.append(s)
     gravity = sys.argv[1] if len(sys.argv) > 1 else str(GRAVITY * SIZE / 64.0)
-    lines = analyse(tool, clips, gravity, hinted=True)
+    pictures = [np.ascontiguousarray(s["frames"].astype(np.float32).transpose(0, 3, 1, 2)
+                                     / 127.5 - 1.0).tobytes() for s in clips]
+    lines = analyse(tool, clips, pictures, gravity, hinted=True)
     ret = 0
 
     errs, bad, skipped = [], [], 0
@@ -115,7 +117,7 @@ def main():
         ret = 1
 
     # flat prior: a model that knows the clip has contacts, not when
-    lines = analyse(tool, clips, gravity, hinted=False)
+    lines = analyse(tool, clips, pictures, gravity, hinted=False)
     true_pos = false_pos = 0
     errs = []
     for s, line in zip(clips, lines):
@@ -143,13 +145,13 @@ def main():
     return ret
 
 
-def analyse(tool, clips, gravity, hinted):
-    """Event times per clip from build/tests/find_events.  hinted: the
+def analyse(tool, clips, pictures, gravity, hinted):
+    """Event times per clip from build/tests/find_events (pictures: each
+    clip's frames as the tool reads them).  hinted: the
     model's contact probability is 0.9 on each true contact's interval;
     else FLAT_PRIOR on every interval, with `confirmed` CONFIRMED."""
     blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
-    for s in clips:
-        f = s["frames"].astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
+    for s, f in zip(clips, pictures):
         prob = np.zeros((T, 2), np.float32)
         if hinted:
             for c in s["contact_times"]:
@@ -158,7 +160,7 @@ def analyse(tool, clips, gravity, hinted):
                     prob[i, 0] = 0.9
         else:
             prob[:, 0] = FLAT_PRIOR
-        blob += [np.ascontiguousarray(f).tobytes(), prob.tobytes()]
+        blob += [f, prob.tobytes()]
     args = [tool, gravity] + ([] if hinted else [str(CONFIRMED)])
     out = subprocess.run(args, input=b"".join(blob), stdout=subprocess.PIPE, check=True).stdout
     lines = out.decode().splitlines()
