@@ -20,8 +20,9 @@
  */
 
 /*
- * Fixtures: tests/fixtures/tiny-{model,ref}.safetensors, written by
- * models/train/make_fixtures.py.  Tolerances (max abs error; outputs are of
+ * Fixtures: tests/fixtures/tiny-{model,ref}.safetensors and, for a model
+ * with head_kernel 3, tiny3-{model,ref}.safetensors, written by
+ * models/train/make_fixtures.py; the same tolerances hold for both.  Tolerances (max abs error; outputs are of
  * order 1):
  *   f32 path:  text encoder 1e-4, denoiser pass 5e-5, guided step 5e-5,
  *              4-step clips 1e-4, noise 1e-6 (measured: 1.2e-7, 4e-6, 2e-6,
@@ -112,7 +113,8 @@ static int set_contexts(DiffDenoiser *dn, const DiffModel *m, const float *text,
     return ret;
 }
 
-static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf16)
+static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf16,
+                         const char *model_tag)
 {
     const int T = m->cfg.frames, H = m->cfg.size, D = m->cfg.dim;
     const int64_t clip = (int64_t)T * 3 * H * H;
@@ -122,10 +124,10 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
     float *text = NULL, *xt, *ctx_clip, *ctx_mask, *cameo, *want_c, *want_u, *want_ev;
     float *x0 = NULL, *ev = NULL, *tval, *want_step, *out1 = NULL;
     int tokens[5] = { 3, 4, 5, 6, 8 };
-    const char *tag = bf16 ? "bf16" : "f32";
-    char what[64];
+    char tag[32], what[96];
     int ret;
 
+    snprintf(tag, sizeof(tag), "%s%s", model_tag, bf16 ? "bf16" : "f32");
     xt       = ref_tensor(ref, "den/xt", NULL);
     tval     = ref_tensor(ref, "den/t", NULL);
     ctx_clip = ref_tensor(ref, "den/ctx_clip", NULL);
@@ -291,9 +293,24 @@ int main(int argc, char **argv)
         }
     }
 
-    run_precision(m, ref, 0);
-    run_precision(m, ref, 1);
+    run_precision(m, ref, 0, "");
+    run_precision(m, ref, 1, "");
+    ff_safetensors_free(&ref);
+    ff_diff_model_free(&m);
 
+    /* head_kernel 3: pixels of a patch from its token and its 8 neighbours */
+    snprintf(path, sizeof(path), "%s/tiny3-model.safetensors", dir);
+    if (ff_diff_model_load(&m, path, NULL) < 0 || m->cfg.head_kernel != 3) {
+        printf("FAIL loading %s as a head_kernel 3 model\n", path);
+        return 1;
+    }
+    snprintf(path, sizeof(path), "%s/tiny3-ref.safetensors", dir);
+    if (ff_safetensors_open(&ref, path, NULL) < 0) {
+        printf("FAIL loading %s\n", path);
+        return 1;
+    }
+    run_precision(m, ref, 0, "k3 ");
+    run_precision(m, ref, 1, "k3 ");
     ff_safetensors_free(&ref);
     ff_diff_model_free(&m);
     printf("%s\n", failures ? "engine_test: FAILED" : "engine_test: passed");

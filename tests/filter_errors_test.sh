@@ -4,10 +4,13 @@
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
+TINY3=$REPO/tests/fixtures/tiny3-model.safetensors
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 head -c 300 "$TINY" > "$tmp/truncated.safetensors"
 printf '\002\000\000\000\000\000\000\000{}' > "$tmp/no-metadata.safetensors"
+perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"2"/' "$TINY3" > "$tmp/kernel2.safetensors"
+perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"1"/' "$TINY3" > "$tmp/kernel1.safetensors"
 printf '\047\000\000\000\000\000\000\000{"__metadata__":{"format":"soragen-1"}}' > "$tmp/no-prediction.safetensors"
 fail=0
 n=0
@@ -40,6 +43,9 @@ expect error "Could not load the model"  "soragen=model=/nonexistent.safetensors
 expect error "not a valid safetensors file" "soragen=model=$tmp/truncated.safetensors:p=a hippo"
 expect error "not a soragen-1 model"     "soragen=model=$tmp/no-metadata.safetensors:p=a hippo"
 expect error "unsupported prediction type" "soragen=model=$tmp/no-prediction.safetensors:p=a hippo"
+expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY3:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
+expect error "head_kernel=2: only 1 and 3" "soragen=model=$tmp/kernel2.safetensors:p=a hippo"
+expect error "holds 75 tensors, the architecture uses 73" "soragen=model=$tmp/kernel1.safetensors:p=a hippo"
 expect error "needs to=WORD"             "remix=model=$TINY:from=hippo"
 expect error "Say what to generate"      "remix=model=$TINY"
 expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"

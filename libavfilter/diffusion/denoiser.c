@@ -78,6 +78,7 @@ void ff_diff_denoiser_free(DiffDenoiser **pd)
         return;
     ff_diff_linear_free(&d->patch_in);
     ff_diff_linear_free(&d->head);
+    ff_diff_linear_free(&d->head_nb);
     for (int i = 0; d->lin && i < d->m->cfg.depth * L_PER_BLOCK; i++)
         ff_diff_linear_free(&d->lin[i]);
     for (int i = 0; i < d->m->cfg.depth; i++) {
@@ -105,7 +106,7 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
 {
     const DiffModelConfig *c = &m->cfg;
     DiffDenoiser *d;
-    size_t off = 0, sz_x, sz_y, sz_qkv, sz_hid, s1, s2, s3;
+    size_t off = 0, sz_x, sz_y, sz_qkv, sz_hid, sz_nb = 0, sz_hnb = 0, s1, s2, s3;
     int64_t rows;
     char what[64];
     int ret;
@@ -147,6 +148,10 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
     sz_y   = align_up(rows * d->D * d->esz);
     sz_qkv = align_up(rows * 3 * d->D * d->esz);
     sz_hid = align_up(rows * 4 * d->D * d->esz);
+    if (c->head_kernel == 3) {
+        sz_nb  = align_up(rows * 8 * d->D * sizeof(float));
+        sz_hnb = align_up(rows * 3 * d->p * d->p * sizeof(float));
+    }
     {
         size_t sizes[] = {
             sz_x, sz_x, sz_y, sz_qkv, sz_y, sz_hid,
@@ -155,6 +160,7 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
             align_up(d->scores_size), align_up(d->scores_size / 2),
             align_up(21 * d->D * sizeof(float)),
             align_up((DIFF_TEMB_DIM + 2 * d->D) * sizeof(float)),
+            sz_nb, sz_hnb,
         };
         for (int i = 0; i < FF_ARRAY_ELEMS(sizes); i++)
             off += sizes[i];
@@ -175,7 +181,9 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
         d->scores = d->arena + off;            off += sizes[8];
         d->probs  = d->arena + off;            off += sizes[9];
         d->mods   = (float *)(d->arena + off); off += sizes[10];
-        d->temb   = (float *)(d->arena + off);
+        d->temb   = (float *)(d->arena + off); off += sizes[11];
+        d->nbin   = sz_nb  ? (float *)(d->arena + off) : NULL; off += sizes[12];
+        d->hnb    = sz_hnb ? (float *)(d->arena + off) : NULL; off += sizes[13];
     }
     av_log(log_ctx, AV_LOG_VERBOSE, "denoiser plan: batch %d, %d tokens, %s, arena %zu KiB\n",
            batch, d->N, bf16 ? "bf16" : "f32", off >> 10);
@@ -199,7 +207,10 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
     if ((ret = ff_diff_linear_init(dnn, &d->patch_in, &m->patch_in, d->N, d->inp, dnnl_f32,
                                    d->x, dnnl_f32, DIFF_ACT_NONE, "patch_in")) < 0 ||
         (ret = ff_diff_linear_init(dnn, &d->head, &m->head, rows, d->tmp, dnnl_f32,
-                                   d->hout, dnnl_f32, DIFF_ACT_NONE, "head")) < 0)
+                                   d->hout, dnnl_f32, DIFF_ACT_NONE, "head")) < 0 ||
+        (c->head_kernel == 3 &&
+         (ret = ff_diff_linear_init(dnn, &d->head_nb, &m->head_nb, rows, d->nbin, dnnl_f32,
+                                    d->hnb, dnnl_f32, DIFF_ACT_NONE, "head_nb")) < 0))
         goto fail;
 
     for (int i = 0; i < c->depth; i++) {
@@ -340,6 +351,30 @@ static void patchify_input(DiffDenoiser *d, const float *xt, const float *ctx_cl
     }
 }
 
+/* nbin[token][8][D]: the token's 8 neighbours in its frame's patch grid,
+ * (dy, dx) row by row without the centre, zero beyond the border (the
+ * order of models/train/denoiser.py neighbour_tokens()) */
+static void gather_neighbours(DiffDenoiser *d, const float *y, float *nbin)
+{
+    static const int off[8][2] = { { -1, -1 }, { -1, 0 }, { -1, 1 }, { 0, -1 },
+                                   {  0,  1 }, {  1, -1 }, { 1, 0 }, { 1, 1 } };
+    const int n = d->size / d->p, D = d->D;
+    const size_t row = (size_t)D * sizeof(float);
+
+    for (int f = 0; f < d->batch * d->T; f++)
+        for (int py = 0; py < n; py++)
+            for (int px = 0; px < n; px++) {
+                float *dst = nbin + ((size_t)(f * n + py) * n + px) * 8 * D;
+                for (int k = 0; k < 8; k++, dst += D) {
+                    const int qy = py + off[k][0], qx = px + off[k][1];
+                    if (qy < 0 || qy >= n || qx < 0 || qx >= n)
+                        memset(dst, 0, row);
+                    else
+                        memcpy(dst, y + ((size_t)(f * n + qy) * n + qx) * D, row);
+                }
+            }
+}
+
 static void unpatchify_output(DiffDenoiser *d, const float *hout, float *x0)
 {
     const int p = d->p, W = d->size, n = W / p;
@@ -448,6 +483,14 @@ int ff_diff_denoiser_forward(DiffDenoiser *d, const float *xt, float t,
     ff_diff_layer_norm(d->x, d->tmp, 0, rows, D, fm + D, fm, 1e-6f);
     if ((ret = ff_diff_linear_run(d->dnn, &d->head)) < 0)
         return ret;
+    if (m->cfg.head_kernel == 3) {
+        const size_t n = (size_t)rows * 3 * d->p * d->p;
+        gather_neighbours(d, d->tmp, d->nbin);
+        if ((ret = ff_diff_linear_run(d->dnn, &d->head_nb)) < 0)
+            return ret;
+        for (size_t i = 0; i < n; i++)
+            d->hout[i] += d->hnb[i];
+    }
     for (int b = 0; b < d->batch; b++) {
         const size_t clip = (size_t)d->T * 3 * d->size * d->size;
         unpatchify_output(d, d->hout + (size_t)b * N * 3 * d->p * d->p, x0 + b * clip);

@@ -49,10 +49,11 @@ typedef struct DiffDenoiser {
 
     uint8_t *arena;
     float *x, *tmp, *inp, *hout;
+    float *nbin, *hnb;          /* head_kernel 3: neighbour tokens [rows][8 dim], their pixels */
     void *y, *qkv, *att, *hid, *scores, *probs;
     size_t scores_size;
 
-    DiffLinearOp patch_in, head;
+    DiffLinearOp patch_in, head, head_nb;
     DiffLinearOp *lin;          /* 8 per block */
     DiffAttention *s_att, *t_att;
     DiffAttention *x_att;       /* depth x batch */

@@ -133,6 +133,8 @@ static int take_all(Loader *ld)
 #undef NM
     }
     LIN(&m->head, "den.head", D, 3 * p2);
+    if (c->head_kernel == 3)
+        LIN(&m->head_nb, "den.head_nb", 8 * D, 3 * p2);
     LIN(&m->events, "den.events", D, DIFF_N_EVENTS);
 #undef TAKE
 #undef LIN
@@ -166,6 +168,23 @@ static int meta_gravity(const SafetensorsFile *f, float *out, void *log_ctx)
         return AVERROR_INVALIDDATA;
     }
     *out = v;
+    return 0;
+}
+
+/* optional "head_kernel": 1 (the default) or 3 */
+static int meta_head_kernel(const SafetensorsFile *f, int *out, void *log_ctx)
+{
+    int ret;
+
+    *out = 1;
+    if (!ff_safetensors_meta_str(f, "head_kernel"))
+        return 0;
+    if ((ret = meta_int(f, "head_kernel", 1, 3, out, log_ctx)) < 0)
+        return ret;
+    if (*out == 2) {
+        av_log(log_ctx, AV_LOG_ERROR, "model metadata head_kernel=2: only 1 and 3 exist\n");
+        return AVERROR_INVALIDDATA;
+    }
     return 0;
 }
 
@@ -242,6 +261,7 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
         (ret = meta_int(f, "size", 8, 1024, &c->size, log_ctx)) < 0 ||
         (ret = meta_int(f, "patch", 1, 64, &c->patch, log_ctx)) < 0 ||
         (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0 ||
+        (ret = meta_head_kernel(f, &c->head_kernel, log_ctx)) < 0 ||
         (ret = meta_gravity(f, &c->gravity, log_ctx)) < 0)
         goto fail;
     if (c->dim % c->heads || c->dim % c->text_heads || c->size % c->patch ||

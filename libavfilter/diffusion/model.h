@@ -36,6 +36,7 @@ typedef struct DiffModelConfig {
     int dim, heads, depth;
     int text_layers, text_heads, max_tokens;
     int frames, size, patch, fps;
+    int head_kernel; /* 1: a patch's pixels from its token; 3: and its 8 neighbours' */
     float gravity;  /* of the training world, px/s^2 at size; 0 = not given */
 } DiffModelConfig;
 
@@ -61,6 +62,7 @@ typedef struct DiffModel {
 
     /* denoiser */
     DiffLinearParams patch_in, cameo_in, t_fc1, t_fc2, mod, final_mod, head, events;
+    DiffLinearParams head_nb;   /* [3 p^2][8 dim], head_kernel 3 only */
     float *pos_s, *pos_t, *cameo_pos;
     DiffBlockParams *blocks;
 

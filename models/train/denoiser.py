@@ -28,6 +28,15 @@ mod(y, s, b) = y * (1 + s) + b.  The 9*D vector is ordered
 Outputs: the clean clip x0 (3 channels per pixel, through the unpatchify of
 a final modulated LN + linear) and per-frame event logits (contact,
 footfall) from the frame-mean of the final normalised tokens.
+
+Head: with head_kernel 1 a patch's pixels come from its own token alone,
+so neighbouring patches disagree along their seams and a subject's patches
+carry a tinted 8x8 halo.  With head_kernel 3 a second linear layer
+(head_nb) adds the contribution of the 8 neighbouring tokens of the same
+frame (zero beyond the border), concatenated in the order (dy, dx) =
+(-1,-1), (-1,0), (-1,1), (0,-1), (0,1), (1,-1), (1,0), (1,1): a 3x3
+convolution over the token grid whose centre tap is `head`.  head_nb
+starts at zero, so a model trained with head_kernel 1 continues unchanged.
 """
 import math
 import torch
@@ -64,6 +73,18 @@ def unpatchify(x, T, C, H, W, p):
     x = x.reshape(B, T, H // p, W // p, C, p, p)
     x = x.permute(0, 1, 4, 2, 5, 3, 6)
     return x.reshape(B, T, C, H, W)
+
+
+NEIGHBOURS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
+
+
+def neighbour_tokens(y, T, n):
+    """y [B, T*n*n, D] -> [B, T*n*n, 8*D]: each token's 8 neighbours in its
+    frame's n x n grid (NEIGHBOURS order), zero beyond the border."""
+    B, N, D = y.shape
+    g = F.pad(y.reshape(B * T, n, n, D), (0, 0, 1, 1, 1, 1))
+    parts = [g[:, 1 + dy:1 + dy + n, 1 + dx:1 + dx + n] for dy, dx in NEIGHBOURS]
+    return torch.cat(parts, -1).reshape(B, N, 8 * D)
 
 
 def layer_norm(x):
@@ -112,8 +133,10 @@ class Block(nn.Module):
 
 
 class Denoiser(nn.Module):
-    def __init__(self, dim, heads, depth, frames, size, patch):
+    def __init__(self, dim, heads, depth, frames, size, patch, head_kernel=1):
         super().__init__()
+        assert head_kernel in (1, 3)
+        self.head_kernel = head_kernel
         self.dim, self.heads, self.depth = dim, heads, depth
         self.frames, self.size, self.patch = frames, size, patch
         self.S = (size // patch) ** 2
@@ -130,7 +153,11 @@ class Denoiser(nn.Module):
         self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
         self.head = nn.Linear(dim, 3 * patch * patch)
         self.events = nn.Linear(dim, N_EVENTS)
-        for n in (self.mod, self.final_mod, self.head):
+        zero = [self.mod, self.final_mod, self.head]
+        if head_kernel == 3:
+            self.head_nb = nn.Linear(8 * dim, 3 * patch * patch)
+            zero.append(self.head_nb)
+        for n in zero:
             nn.init.zeros_(n.weight)
             nn.init.zeros_(n.bias)
         with torch.no_grad():
@@ -169,6 +196,9 @@ class Denoiser(nn.Module):
 
         fb, fs = self.final_mod(st).view(B, 2, 1, D).unbind(1)
         y = layer_norm(x) * (1 + fs) + fb
-        x0 = unpatchify(self.head(y), T, 3, H, W, p)
+        out = self.head(y)
+        if self.head_kernel == 3:
+            out = out + self.head_nb(neighbour_tokens(y, T, H // p))
+        x0 = unpatchify(out, T, 3, H, W, p)
         ev = self.events(y.view(B, T, S, D).mean(2))
         return x0, ev

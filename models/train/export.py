@@ -13,12 +13,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch
 
 import vocab as V
-from model import SoragenModel, save_safetensors
+from model import SoragenModel, save_safetensors, full_config
 
 
 def main(ckpt, out, which="ema"):
     ck = torch.load(ckpt, map_location="cpu")
-    m = SoragenModel(V.VOCAB, **ck["config"])
+    m = SoragenModel(V.VOCAB, **full_config(ck["config"]))
     m.load_state_dict(ck[which])
     md = m.metadata()
     md["train_step"] = str(ck["step"])

@@ -12,6 +12,8 @@ PyTorch reference outputs computed from exactly those fp16 weights:
   sample/euler, sample/heun        whole clips from seed 1234, 4 steps
   sdedit/init, sdedit/out          3 Euler steps from t = 0.6 on a noised init clip (seed 99)
   noise/seed7_stream3              the first 1000 values of rng.normal(7, 3)
+tiny3-model.safetensors, tiny3-ref.safetensors: the same for head_kernel 3
+(every patch's pixels also from its 8 neighbouring tokens).
 Regenerate only when the architecture changes; tests/engine_test.c states
 the tolerances.
 """
@@ -34,14 +36,20 @@ VOCAB = ["<pad>", "<unk>", "<cameo>", "a", "hippo", "bounces", "on", "the", "san
 
 def main(out):
     os.makedirs(out, exist_ok=True)
-    torch.manual_seed(0)
-    m = SoragenModel(VOCAB, **TINY)
+    write(out, "tiny", TINY, 0)
+    write(out, "tiny3", dict(TINY, head_kernel=3), 3)
+    print("wrote", out)
+
+
+def write(out, prefix, config, seed):
+    torch.manual_seed(seed)
+    m = SoragenModel(VOCAB, **config)
     # zero-initialised layers would hide bugs: give every parameter values
     with torch.no_grad():
         for name, p in m.named_parameters():
             std = 1.0 / p.shape[1] ** 0.5 if p.dim() > 1 else 0.2
             p.copy_(torch.randn_like(p) * std)
-    path = os.path.join(out, "tiny-model.safetensors")
+    path = os.path.join(out, prefix + "-model.safetensors")
     export(m, path)
     m = load_model(path)  # the fp16-rounded weights the C engine sees
 
@@ -85,10 +93,9 @@ def main(out):
     ref["sdedit/init"] = init[0]
     ref["sdedit/out"] = clip[0]
     ref["noise/seed7_stream3"] = torch.from_numpy(rng.normal(7, 3, 1000))
-    save_safetensors(os.path.join(out, "tiny-ref.safetensors"), ref,
+    save_safetensors(os.path.join(out, prefix + "-ref.safetensors"), ref,
                      {"cfg_scale": str(g_scale), "seed": "1234", "stream": "5",
                       "steps": "4"}, dtype=torch.float32)
-    print("wrote", out)
 
 
 if __name__ == "__main__":

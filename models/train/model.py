@@ -4,7 +4,8 @@ its safetensors file format (mirrors libavfilter/diffusion/model.c).
 File format (see doc/model-format.md): safetensors, tensors named as the
 PyTorch state_dict ("text.*", "den.*"), architecture in __metadata__:
   format=soragen-1, dim, heads, depth, text_layers, text_heads, max_tokens,
-  frames, size, patch, fps, prediction=x0, vocab (the words, in id order,
+  frames, size, patch, fps, head_kernel (1 or 3; 1 when absent: see
+  denoiser.py), prediction=x0, vocab (the words, in id order,
   separated by single spaces; words never contain spaces), gravity (of the
   training world, px/s^2 at `size`; optional for readers).
 """
@@ -22,19 +23,24 @@ from world import GRAVITY
 FORMAT = "soragen-1"
 
 DEFAULT_CONFIG = dict(dim=192, heads=6, depth=6, text_layers=2, text_heads=6,
-                      max_tokens=16, frames=8, size=64, patch=8, fps=8)
+                      max_tokens=16, frames=8, size=64, patch=8, fps=8, head_kernel=1)
+
+
+def full_config(cfg):
+    """A config of an older file or checkpoint with today's defaults added."""
+    return {k: int(cfg.get(k, v)) for k, v in DEFAULT_CONFIG.items()}
 
 
 class SoragenModel(nn.Module):
     def __init__(self, vocab, dim, heads, depth, text_layers, text_heads,
-                 max_tokens, frames, size, patch, fps):
+                 max_tokens, frames, size, patch, fps, head_kernel=1):
         super().__init__()
         self.vocab = list(vocab)
         self.config = dict(dim=dim, heads=heads, depth=depth, text_layers=text_layers,
                            text_heads=text_heads, max_tokens=max_tokens, frames=frames,
-                           size=size, patch=patch, fps=fps)
+                           size=size, patch=patch, fps=fps, head_kernel=head_kernel)
         self.text = TextEncoder(len(vocab), dim, text_heads, text_layers, max_tokens)
-        self.den = Denoiser(dim, heads, depth, frames, size, patch)
+        self.den = Denoiser(dim, heads, depth, frames, size, patch, head_kernel)
 
     def forward(self, xt, t, ctx_clip, ctx_mask, tokens, cameo=None, cameo_on=None):
         text, tmask = self.text(tokens)
@@ -42,6 +48,8 @@ class SoragenModel(nn.Module):
 
     def metadata(self):
         md = {k: str(v) for k, v in self.config.items()}
+        if md["head_kernel"] == "1":
+            del md["head_kernel"]   # files as before the option existed
         md["format"] = FORMAT
         md["prediction"] = "x0"
         # the training world's gravity at this size: the audio's event
@@ -93,7 +101,7 @@ def load_safetensors(path):
 def load_model(path):
     tensors, md = load_safetensors(path)
     assert md.get("format") == FORMAT, "not a soragen model file"
-    cfg = {k: int(md[k]) for k in DEFAULT_CONFIG}
+    cfg = full_config(md)
     m = SoragenModel(md["vocab"].split(" "), **cfg)
     m.load_state_dict(tensors)
     return m.eval()

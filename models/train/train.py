@@ -42,7 +42,7 @@ import torch.nn.functional as F
 
 import vocab as V
 from world import World
-from model import SoragenModel, DEFAULT_CONFIG, export
+from model import SoragenModel, DEFAULT_CONFIG, export, full_config
 
 
 def cameo_tensor(rgba):
@@ -187,7 +187,7 @@ def main():
     gen = torch.Generator().manual_seed(args.seed)
     if os.path.exists(path):
         ck = torch.load(path)
-        assert ck["config"] == cfg, "checkpoint has another architecture"
+        assert full_config(ck["config"]) == cfg, "checkpoint has another architecture"
         model.load_state_dict(ck["model"])
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
@@ -199,8 +199,11 @@ def main():
     elif args.init:
         from model import load_safetensors
         tensors, md = load_safetensors(args.init)
-        model.load_state_dict(tensors)
-        ema.load_state_dict(tensors)
+        # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero
+        missing, unexpected = model.load_state_dict(tensors, strict=False)
+        assert not unexpected and all(k.startswith("den.head_nb.") for k in missing), \
+            "%s has another architecture" % args.init
+        ema.load_state_dict(model.state_dict())
         step, seen = int(md.get("train_step", 0)), int(md.get("train_clips", 0))
         rng = np.random.default_rng(args.seed + step)
         gen = torch.Generator().manual_seed(args.seed + step)
