@@ -227,13 +227,15 @@ check("tracker contact times within 5 ms on average", errs and np.mean(errs) < 5
 check("tracker flicker of a static world is ~0", all(r["flicker"] < 0.005 for r in res))
 
 # the tracker on imperfect pictures (degrade.py): it must still read subjects
-# that are ragged or sit in tinted 8x8 patches, and must not read a blob of
-# the subject's own colours as the subject most of the time
+# that are ragged, shed specks or sit in tinted 8x8 patches, and must not
+# read a blob of the subject's own colours as the subject most of the time
 import degrade
-deg = degrade.measure(tr, 60, seed=77, kinds=("ragged", "halo", "blob"))
+deg = degrade.measure(tr, 60, seed=77, kinds=("ragged", "debris", "halo", "blob"))
 print("     tracker on 60 degraded world clips: " +
       ", ".join("%s %.2f" % (k, v[0]) for k, v in deg.items()))
 check("tracker reads ragged subjects (>= 0.8)", deg["ragged"][0] >= 0.8, deg["ragged"])
+check("tracker reads subjects with specks beside them (>= 0.9)", deg["debris"][0] >= 0.9,
+      deg["debris"])
 check("tracker reads subjects in tinted patches (>= 0.8)", deg["halo"][0] >= 0.8, deg["halo"])
 check("tracker does not read colour blobs as the subject (< 0.5)", deg["blob"][0] < 0.5,
       deg["blob"])

@@ -33,8 +33,9 @@ Method.
   to the plate; when the subject moves through the clip, blobs that never
   move (moon, clouds) are dropped.
 - Identity (up to 3 frames): every subject's sprite, both flips, sized
-  from the component's box, is composited over the plate at integer
-  offsets around the box centre; its score is the share of foreground
+  from the component's box and at 0.55, 0.7 and 0.85 of that size (specks
+  a generated subject sheds grow its box; measured with degrade.py), is
+  composited over the plate at integer offsets around the box centre; its score is the share of foreground
   energy it explains, (Sum (f - bg)^2 - Sum (f - composite)^2) / Sum
   (f - bg)^2 around the box.  Frames no upright sprite explains well get
   rotations (30 degree steps, then +-15) of the frame's and the clip's
@@ -50,8 +51,10 @@ Method.
   even for bounces a frame apart.
 
 Measured on 300 world clips of 8 frames (tracker.py 300): subject and
-background 100 %, direction 100 %, positions 0.12 px (median of per-clip
-maxima), bounce contacts 0.7 ms mean / 6 ms max error, ~45 ms per clip.
+background 100 %, direction 100 %, positions 0.11 px (median of per-clip
+maxima), bounce contacts 0.7 ms mean / 4.5 ms max error, 96 ms per clip
+with a training run sharing the 2 cores (~45 ms idle before the smaller
+sprite sizes were added).  On degraded world clips: degrade.py.
 """
 import math
 import os
@@ -67,6 +70,7 @@ import world as Wd
 FG_THRESHOLD = 0.10      # blurred max-channel distance to the background model
 TEXTURE_ROW = 0.6        # share of a row's columns with static texture (no subject is that wide)
 ANGLES = tuple(range(30, 360, 30))
+SHRINK = (0.55, 0.7, 0.85)  # sprite sizes tried below the one the box suggests
 GOOD = 0.80              # a frame this well explained upright needs no rotations
 
 
@@ -305,9 +309,22 @@ class Tracker:
         return out
 
     def _upright(self, ctx):
-        """Scores of every subject upright (both flips), sizes around the
-        box for the three leaders."""
+        """Scores of every subject upright (both flips), sized to the box and
+        smaller (specks beside a subject grow its box: SHRINK, each searched
+        over the offsets the box leaves), sizes around the best for the
+        three leaders."""
         res = self._best(ctx, self.subjects, (0,), (False, True))
+        for n in self.subjects:
+            for flip in (False, True):
+                s0 = self._size_for(n, 0, flip, ctx["bw"], ctx["bh"])
+                for f in SHRINK:
+                    s = max(int(8 * self.size_k), int(round(s0 * f)))
+                    if s >= s0:
+                        continue
+                    r = min(8, int(math.ceil((s0 - s) / 2.0)) + 1)
+                    g, x, y = self._match(ctx, n, s, 0, flip, r)
+                    if n not in res or g / ctx["e0"] > res[n][0]:
+                        res[n] = (g / ctx["e0"], x, y, s, 0, flip, g)
         for n in sorted(res, key=lambda n: -res[n][0])[:3]:
             p = res[n]
             for ds in (-1, 1):
