@@ -238,10 +238,28 @@ end:
     return 0;
 }
 
+/* PREFIX-model.safetensors and PREFIX-ref.safetensors of the fixture dir */
+static int open_fixture(const char *dir, const char *prefix, DiffModel **m,
+                        SafetensorsFile **ref)
+{
+    char path[1024];
+
+    snprintf(path, sizeof(path), "%s/%s-model.safetensors", dir, prefix);
+    if (ff_diff_model_load(m, path, NULL) < 0) {
+        printf("FAIL loading %s\n", path);
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/%s-ref.safetensors", dir, prefix);
+    if (ff_safetensors_open(ref, path, NULL) < 0) {
+        printf("FAIL loading %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
-    char path[1024];
     DiffModel *m = NULL;
     SafetensorsFile *ref = NULL;
     float *want, *got;
@@ -249,16 +267,8 @@ int main(int argc, char **argv)
     int tokens[5] = { 3, 4, 5, 6, 8 };
 
     av_log_set_level(AV_LOG_WARNING);
-    snprintf(path, sizeof(path), "%s/tiny-model.safetensors", dir);
-    if (ff_diff_model_load(&m, path, NULL) < 0) {
-        printf("FAIL loading %s\n", path);
+    if (open_fixture(dir, "tiny", &m, &ref) < 0)
         return 1;
-    }
-    snprintf(path, sizeof(path), "%s/tiny-ref.safetensors", dir);
-    if (ff_safetensors_open(&ref, path, NULL) < 0) {
-        printf("FAIL loading %s\n", path);
-        return 1;
-    }
 
     want = ref_tensor(ref, "noise/seed7_stream3", &n);
     got  = av_malloc_array(n, sizeof(float));
@@ -299,14 +309,10 @@ int main(int argc, char **argv)
     ff_diff_model_free(&m);
 
     /* head_kernel 3: pixels of a patch from its token and its 8 neighbours */
-    snprintf(path, sizeof(path), "%s/tiny3-model.safetensors", dir);
-    if (ff_diff_model_load(&m, path, NULL) < 0 || m->cfg.head_kernel != 3) {
-        printf("FAIL loading %s as a head_kernel 3 model\n", path);
+    if (open_fixture(dir, "tiny3", &m, &ref) < 0)
         return 1;
-    }
-    snprintf(path, sizeof(path), "%s/tiny3-ref.safetensors", dir);
-    if (ff_safetensors_open(&ref, path, NULL) < 0) {
-        printf("FAIL loading %s\n", path);
+    if (m->cfg.head_kernel != 3) {
+        printf("FAIL tiny3-model.safetensors loads with head_kernel %d, not 3\n", m->cfg.head_kernel);
         return 1;
     }
     run_precision(m, ref, 0, "k3 ");
