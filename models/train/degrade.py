@@ -120,15 +120,20 @@ def halo(fr, mask, rng, sigma=0.06, patch=8):
     return out
 
 
-def debris(fr, mask, rng, n=3, reach=6):
-    T, H, W, _ = fr.shape
-    out = fr.copy()
-    yy, xx = np.mgrid[0:H, 0:W]
-    for t in range(T):
+def _subject_frames(fr, mask):
+    """(t, subject pixels bool [H, W], their ys, xs) for every frame that
+    shows at least 4 pixels of the subject."""
+    for t in range(fr.shape[0]):
         m = mask[t] >= 128
-        if m.sum() < 4:
-            continue
-        ys, xs = np.nonzero(m)
+        if m.sum() >= 4:
+            ys, xs = np.nonzero(m)
+            yield t, m, ys, xs
+
+
+def debris(fr, mask, rng, n=3, reach=6):
+    out = fr.copy()
+    yy, xx = np.mgrid[0:fr.shape[1], 0:fr.shape[2]]
+    for t, m, ys, xs in _subject_frames(fr, mask):
         cols = fr[t][m]
         for _ in range(n):
             side = rng.integers(4)
@@ -150,14 +155,9 @@ def _plate(f):
 
 def blob(fr, mask, rng):
     """The subject as an ellipse of its area, filled with its own pixels."""
-    T, H, W, _ = fr.shape
     out = fr.copy()
-    yy, xx = np.mgrid[0:H, 0:W]
-    for t in range(T):
-        m = mask[t] >= 128
-        if m.sum() < 4:
-            continue
-        ys, xs = np.nonzero(m)
+    yy, xx = np.mgrid[0:fr.shape[1], 0:fr.shape[2]]
+    for t, m, ys, xs in _subject_frames(fr, mask):
         cy, cx = ys.mean(), xs.mean()
         # the ellipse's aspect follows the subject's box
         ry = max(1.0, (ys.max() - ys.min() + 1) / 2.0)
