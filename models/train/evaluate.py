@@ -13,6 +13,11 @@ sprite = prompted subject), background accuracy, direction accuracy for
 directed motions, mean flicker (mean absolute change of background pixels
 between frames, 0..1), and the tracker's own accuracy on ground-truth
 world clips for the same prompts, which bounds what it can resolve.
+
+--tracker FILE scores with another tracker.py, e.g. the one before a
+tracker change, so that a model's figures compare across it:
+    git show f3194ae:models/train/tracker.py > /tmp/tracker_old.py
+    evaluate.py --tracker /tmp/tracker_old.py --remix-clips 0
 """
 import argparse
 import os
@@ -176,9 +181,18 @@ def main():
                     help="world seed of the remix clips; 4242 is the held-out set")
     ap.add_argument("--remix-strength", type=float, default=0,
                     help="remix strength (default: the filter's default)")
+    ap.add_argument("--tracker", default="",
+                    help="score with this tracker.py instead of the one beside this file")
     args = ap.parse_args()
 
     tr = TR.Tracker()
+    if args.tracker:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("tracker_alt", args.tracker)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        tr = mod.Tracker()
+        print("tracker:", os.path.abspath(args.tracker))
     if args.per_subject:
         t2v_eval(args, tr)
     if args.remix_clips:
