@@ -35,9 +35,9 @@ Method.
 - Identity (up to 3 frames): every subject's sprite, both flips, sized
   from the component's box and at 0.55, 0.7 and 0.85 of that size (specks
   a generated subject sheds grow its box; measured with degrade.py), is
-  composited over the plate at integer offsets around the box centre; its score is the share of foreground
-  energy it explains, (Sum (f - bg)^2 - Sum (f - composite)^2) / Sum
-  (f - bg)^2 around the box.  Frames no upright sprite explains well get
+  composited over the plate at integer offsets around the box centre; its
+  score is the share of foreground energy it explains,
+  (Sum (f - bg)^2 - Sum (f - composite)^2) / Sum (f - bg)^2 around the box.  Frames no upright sprite explains well get
   rotations (30 degree steps, then +-15) of the frame's and the clip's
   leading subjects.  A subject's score is the mean of its best two frames.
 - Position: the identified sprite's best pose and offset per frame, the
