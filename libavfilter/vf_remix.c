@@ -34,7 +34,8 @@
  *
  * The region is the whole picture, the optional second input "mask", or,
  * with from/to and no mask, where the model's predictions under the two
- * words differ (as in DiffEdit), as one box per frame (find_region()).
+ * words differ (as in DiffEdit), as one box per frame (find_region()),
+ * shrunk after the generation to the pixels it changed (refine_region()).
  */
 
 #include "config.h"
@@ -81,6 +82,7 @@ typedef struct RemixContext {
     int show_mask;
     float threshold;
     float grow;
+    float keep;
     int64_t seed;
     int steps;
     float guidance;
@@ -116,6 +118,7 @@ typedef struct RemixContext {
     float *clip, *ctx_clip, *ctx_mask, *region;  /* model-size floats */
     float *prev;                     /* last output frames, [overlap][3][size][size] */
     uint8_t *rgb;                    /* one model-size RGB24 frame */
+    uint8_t *changed;                /* one model-size frame, refine_region() */
     struct SwsContext *down, *up, *mask_up;
     AVFrame *gen;                    /* generated frame at input size and format */
     AVFrame *mask_full;              /* region at input size, GRAY8 */
@@ -135,6 +138,7 @@ static const AVOption remix_options[] = {
     { "show_mask", "output the region instead of the remix", OFFSET(show_mask), AV_OPT_TYPE_BOOL, { .i64 = 0 },   0, 1, FLAGS },
     { "threshold", "region threshold of the from/to contrast", OFFSET(threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.35 }, 0.01, 1, FLAGS },
     { "grow",      "margin of the found region's box, share of the frame side", OFFSET(grow), AV_OPT_TYPE_FLOAT, { .dbl = 0.05 }, 0, 0.5, FLAGS },
+    { "keep",      "keep input pixels of the found region the remix changed less than this", OFFSET(keep), AV_OPT_TYPE_FLOAT, { .dbl = 0.08 }, 0, 1, FLAGS },
     { "seed",      "set noise seed, -1: random",          OFFSET(seed),       AV_OPT_TYPE_INT64,  { .i64 = -1 },   -1, UINT32_MAX, FLAGS },
     { "steps",     "set sampling steps per window",       OFFSET(steps),      AV_OPT_TYPE_INT,    { .i64 = 20 },   1, 1000, FLAGS },
     { "guidance",  "set classifier-free guidance scale",  OFFSET(guidance),   AV_OPT_TYPE_FLOAT,  { .dbl = 3.0 },  0, 30, FLAGS },
@@ -278,6 +282,7 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->region);
     av_freep(&s->prev);
     av_freep(&s->rgb);
+    av_freep(&s->changed);
     sws_freeContext(s->down);
     sws_freeContext(s->up);
     sws_freeContext(s->mask_up);
@@ -337,11 +342,12 @@ static int config_output(AVFilterLink *outlink)
     s->region   = av_calloc(s->T * s->plane, sizeof(float));
     s->prev     = av_calloc(FFMAX(s->overlap, 1) * s->fsz, sizeof(float));
     s->rgb      = av_malloc(s->fsz);
+    s->changed  = av_malloc(s->plane);
     s->text     = av_malloc_array(c->max_tokens, c->dim * sizeof(float));
     s->gen       = ff_get_video_buffer(outlink, w, h);
     s->mask_full = av_frame_alloc();
     if (!s->clip || !s->ctx_clip || !s->ctx_mask || !s->region || !s->prev || !s->rgb ||
-        !s->text || !s->gen || !s->mask_full)
+        !s->changed || !s->text || !s->gen || !s->mask_full)
         return AVERROR(ENOMEM);
     s->mask_full->format = AV_PIX_FMT_GRAY8;
     s->mask_full->width  = w;
@@ -655,6 +661,43 @@ static void paste_region(RemixContext *s, AVFrame *dst, const AVFrame *src)
     }
 }
 
+/*
+ * Shrink a found region (from/to mode) to what the remix changed: a pixel of
+ * the box stays in the region where some channel of the result moved at
+ * least `keep` (share of the full range) from the input, or next to such a
+ * pixel (a one-pixel margin, so the new element's soft edge is kept whole).
+ * Elsewhere in the box the model only redrew the background or the parts
+ * of the picture that stay: those pixels are the input's again, bit for bit,
+ * rather than a re-drawing of them.
+ */
+static void refine_region(RemixContext *s, const float *res, int f)
+{
+    const int n = s->size;
+    const float *in = s->clip + f * s->fsz, *out = res + f * s->fsz;
+    float *r = s->region + f * s->plane;
+
+    for (size_t k = 0; k < s->plane; k++) {
+        float d = 0;
+        for (int c = 0; c < 3; c++)
+            d = FFMAX(d, fabsf(out[c * s->plane + k] - in[c * s->plane + k]));
+        /* model pixels span [-1, 1]: half the difference is the share */
+        s->changed[k] = r[k] > 0.5f && 0.5f * d >= s->keep;
+    }
+    for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++) {
+            int hit = 0;
+            if (r[y * n + x] <= 0.5f)
+                continue;
+            for (int yy = FFMAX(y - 1, 0); yy <= FFMIN(y + 1, n - 1) && !hit; yy++)
+                for (int xx = FFMAX(x - 1, 0); xx <= FFMIN(x + 1, n - 1); xx++)
+                    if (s->changed[yy * n + xx]) {
+                        hit = 1;
+                        break;
+                    }
+            r[y * n + x] = hit;
+        }
+}
+
 static int emit_window(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
@@ -670,8 +713,11 @@ static int emit_window(AVFilterContext *ctx)
         uint8_t *md[4] = { s->mask_full->data[0] }, *rd[4] = { s->rgb };
         int mls[4] = { s->mask_full->linesize[0] }, rls[4] = { 3 * n };
         uint8_t small[256 * 256];
-        double area = region_area(s, f);
+        double area;
 
+        if (s->running && s->from && !s->use_mask && s->keep > 0)
+            refine_region(s, res, f);
+        area = region_area(s, f);
         s->frames[i] = NULL;
         for (size_t k = 0; k < s->plane; k++)
             small[k] = s->region[f * s->plane + k] > 0.5f ? 255 : 0;

@@ -77,10 +77,11 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
             s = world.sample(rng)
         to = subjects[(subjects.index(s["subject"]) + 1 + i % 11) % len(subjects)]
         big = s["frames"].repeat(size // 64, 1).repeat(size // 64, 2)
-        graph = "remix=from=%s:to=%s:seed=%d:steps=%d:guidance=%g:threads=2%s%s" % (
+        graph = "remix=from=%s:to=%s:seed=%d:steps=%d:guidance=%g:threads=2%s%s%s" % (
             s["subject"], to, 7 + i, args.steps, args.guidance,
             ":model=" + args.model if args.model else "",
-            ":strength=%g" % args.remix_strength if args.remix_strength > 0 else "")
+            ":strength=%g" % args.remix_strength if args.remix_strength > 0 else "",
+            ":" + args.remix_options if args.remix_options else "")
         cmd = [args.ffmpeg, "-nostdin", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", "%dx%d" % (size, size), "-r", "8", "-i", "-", "-vf",
                graph + ",metadata=mode=print:key=lavfi.remix.located:file=/dev/stderr",
@@ -181,6 +182,8 @@ def main():
                     help="world seed of the remix clips; 4242 is the held-out set")
     ap.add_argument("--remix-strength", type=float, default=0,
                     help="remix strength (default: the filter's default)")
+    ap.add_argument("--remix-options", default="",
+                    help="more remix options, e.g. keep=0")
     ap.add_argument("--tracker", default="",
                     help="score with this tracker.py instead of the one beside this file")
     args = ap.parse_args()
