@@ -69,6 +69,10 @@
 #define MAX_WINDOW 64
 /* noise draws averaged by the from/to contrast (find_region()) */
 #define CONTRAST_DRAWS 2
+/* a found region larger than this share of the frames is not an element:
+ * the threshold is raised towards 1 in LEVEL_STEPS steps until it fits */
+#define MAX_REGION 0.6
+#define LEVEL_STEPS 4
 
 enum { PRECISION_F32, PRECISION_BF16 };
 
@@ -476,6 +480,43 @@ static void widen(int *lo, int *hi, int len, int n)
 }
 
 /*
+ * The window's region from its from/to contrast diff at one level: each
+ * frame's box (find_box()), widened to the window's largest width and
+ * height, then grown by `grow` on every side.  Returns the region's share of
+ * the window's frames.
+ */
+static double region_boxes(RemixContext *s, const float *diff, float level,
+                           int *label, DiffPixelGroup *groups)
+{
+    const int T = s->T, n = s->size, g = lrintf(s->grow * n);
+    int boxes[5 * MAX_WINDOW], bw = 0, bh = 0;
+    double area = 0;
+
+    memset(s->region, 0, T * s->plane * sizeof(float));
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, g, b,
+                                     label, label + s->plane, groups);
+        if (b[4]) {
+            bw = FFMAX(bw, b[2] - b[0] + 1);
+            bh = FFMAX(bh, b[3] - b[1] + 1);
+        }
+    }
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        if (!b[4])
+            continue;
+        widen(&b[0], &b[2], bw + 2 * g, n);
+        widen(&b[1], &b[3], bh + 2 * g, n);
+        for (int y = b[1]; y <= b[3]; y++)
+            for (int x = b[0]; x <= b[2]; x++)
+                s->region[f * s->plane + y * n + x] = 1.0f;
+        area += (double)(b[2] - b[0] + 1) * (b[3] - b[1] + 1) / s->plane;
+    }
+    return area / T;
+}
+
+/*
  * DiffEdit: where do the model's clean-clip predictions under the from and
  * to captions differ?  Two noise draws at t = 0.5, frame by frame; a pixel
  * counts where the difference reaches `threshold` of the window's largest.
@@ -483,24 +524,23 @@ static void widen(int *lo, int *hi, int len, int n)
  * The region is a box per frame, not the outline: the model learnt remix on
  * boxes around the subject, the contrast lights up only parts of an element
  * (its most distinctive ones, not the same in every frame), and the new
- * element need not fit the old one's outline.  Each frame's box (find_box())
- * is widened to the window's largest width and height, as an element keeps
- * its size within a window, then grown by `grow` on every side.
+ * element need not fit the old one's outline (region_boxes()).  Where the
+ * from word's colours are also the background's, the contrast lights up
+ * the whole picture: a region over MAX_REGION of the frames is no element,
+ * and the threshold is raised until the region fits.
  */
 static int find_region(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
-    const int T = s->T, n = s->size;
-    const int g = lrintf(s->grow * n);
+    const int T = s->T;
     float *x0 = av_malloc_array(2 * T * s->fsz, sizeof(float));
     float *xt = av_malloc_array(T * s->fsz, sizeof(float));
     float *diff = av_calloc(T * s->plane, sizeof(float));
     float *nz = av_malloc_array(T * s->fsz, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
-    int boxes[5 * MAX_WINDOW];
     float mx = 0;
-    int pad = 0, ret = 0, bw = 0, bh = 0;
+    int pad = 0, ret = 0;
 
     if (!x0 || !xt || !diff || !nz || !label || !groups) {
         ret = AVERROR(ENOMEM);
@@ -528,25 +568,19 @@ static int find_region(AVFilterContext *ctx)
     }
     for (size_t i = 0; i < T * s->plane; i++)
         mx = FFMAX(mx, diff[i]);
-    memset(s->region, 0, T * s->plane * sizeof(float));
-    for (int f = 0; f < T; f++) {
-        int *b = boxes + 5 * f;
-        b[4] = mx > 0 && find_box(diff + f * s->plane, n, s->threshold * mx, g, b,
-                                  label, label + s->plane, groups);
-        if (b[4]) {
-            bw = FFMAX(bw, b[2] - b[0] + 1);
-            bh = FFMAX(bh, b[3] - b[1] + 1);
-        }
-    }
-    for (int f = 0; f < T; f++) {
-        int *b = boxes + 5 * f;
-        if (!b[4])
-            continue;
-        widen(&b[0], &b[2], bw + 2 * g, n);
-        widen(&b[1], &b[3], bh + 2 * g, n);
-        for (int y = b[1]; y <= b[3]; y++)
-            for (int x = b[0]; x <= b[2]; x++)
-                s->region[f * s->plane + y * n + x] = 1.0f;
+    for (int k = 0; k < LEVEL_STEPS; k++) {
+        const float th = s->threshold + (1.0f - s->threshold) * k / LEVEL_STEPS;
+        double area = region_boxes(s, diff, th * mx, label, groups);
+        if (area <= MAX_REGION || !mx)
+            break;
+        if (k + 1 < LEVEL_STEPS)
+            av_log(ctx, AV_LOG_VERBOSE, "window %"PRId64": at threshold %.2f the region "
+                   "covers %.0f%% of the frames; trying %.2f\n", s->window, th, 100 * area,
+                   s->threshold + (1.0f - s->threshold) * (k + 1) / LEVEL_STEPS);
+        else
+            av_log(ctx, AV_LOG_WARNING, "window %"PRId64": '%s' is not told apart from the "
+                   "rest of the picture; the region covers %.0f%% of the frames\n",
+                   s->window, s->from, 100 * area);
     }
     ret = set_context(s, ctx, 1, &pad, 1);
 end:
