@@ -65,12 +65,15 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     Reports PSNR outside the subject's dilated box against the input (the
     filter pastes only inside its region, so this measures how much of
     the background the region took), share of subject pixels changed,
-    whether the tracker sees Y afterwards, and flicker at the window
-    boundary (frames 7 -> 8) against within-window flicker."""
+    whether the tracker sees Y afterwards, flicker at the window
+    boundary (frames 7 -> 8) against within-window flicker, and whether the
+    tracker reads the same subject in the two windows (an identity change
+    at the boundary)."""
     world = Wd.World(frames=16)
     rng = np.random.default_rng(seed)
     subjects = sorted(V.SUBJECTS)
     psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
+    same_id, same_src = [], []
     for i in range(n_clips):
         s = world.sample(rng)
         while s["subject"] not in V.SUBJECTS:
@@ -102,6 +105,10 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         changed_in.append(float((np.abs(out.astype(int) - big).max(-1) > 8)[m].mean()))
         small = out[:, ::size // 64, ::size // 64]
         ident.append(tr.track(small)["subject"] == to)
+        halves = [tr.track(small[:8])["subject"], tr.track(small[8:])["subject"]]
+        same_id.append(halves[0] is not None and halves[0] == halves[1])
+        src = s["frames"]
+        same_src.append(tr.track(src[:8])["subject"] == tr.track(src[8:])["subject"] == s["subject"])
         diff = np.abs(out[1:].astype(np.float64) - out[:-1]).mean(axis=(1, 2, 3))
         fl_edge.append(diff[7])
         fl_in.append(np.mean(np.delete(diff, 7)))
@@ -115,6 +122,8 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         sum(located), len(located), 100 * np.mean(ident)))
     print("flicker at the window boundary %.2f vs %.2f inside windows (mean abs frame change, 0..255)" % (
         np.mean(fl_edge), np.mean(fl_in)))
+    print("the tracker sees one subject in both windows (frames 0-7 and 8-15): %d of %d "
+          "(on the inputs: %d of %d)" % (sum(same_id), len(same_id), sum(same_src), len(same_src)))
 
 
 def t2v_eval(args, tr):
