@@ -112,6 +112,9 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         diff = np.abs(out[1:].astype(np.float64) - out[:-1]).mean(axis=(1, 2, 3))
         fl_edge.append(diff[7])
         fl_in.append(np.mean(np.delete(diff, 7)))
+        print("  remix clip %2d: %s -> %s on %s: PSNR outside %.1f dB, subject changed %.2f, "
+              "tracker sees %s / %s" % (i, s["subject"], to, s["background"], psnr_out[-1],
+                                        changed_in[-1], halves[0], halves[1]))
     finite = [v for v in psnr_out if np.isfinite(v)]
     print("remix eval: %d world clips of 16 frames at %dx%d, from=X to=Y" % (n_clips, size, size))
     print("PSNR outside the subject box: %s (%d of %d bit-exact)" % (
@@ -184,7 +187,7 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--guidance", type=float, default=3.0)
     ap.add_argument("--sheet", default="build/eval.png")
-    ap.add_argument("--remix-clips", type=int, default=12)
+    ap.add_argument("--remix-clips", type=int, default=24)
     ap.add_argument("--prompt-seed", type=int, default=2026,
                     help="2026 is the held-out set the figures report; tune with another")
     ap.add_argument("--remix-seed", type=int, default=4242,
