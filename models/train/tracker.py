@@ -489,7 +489,9 @@ class Tracker:
             q = self._pass(fr, self._model(fr, excl),
                            fixed=(p["subject"], p["score"], p["scores"], p["poses"]))
             qf = np.isfinite(q["pos"][:, 0])
-            if (qf.sum(), np.mean(q["fit"][qf])) > (found.sum(), np.mean(p["fit"][found])):
+            # (a pass that places nothing never wins: found has 2 or more)
+            if qf.any() and (qf.sum(), np.mean(q["fit"][qf])) > (found.sum(),
+                                                                  np.mean(p["fit"][found])):
                 p = q
         return self._finish(fr, p, bgclass)
 
