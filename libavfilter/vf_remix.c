@@ -479,6 +479,14 @@ static void widen(int *lo, int *hi, int len, int n)
     }
 }
 
+static double region_area(const RemixContext *s, int f)
+{
+    double a = 0;
+    for (size_t i = 0; i < s->plane; i++)
+        a += s->region[f * s->plane + i];
+    return a / s->plane;
+}
+
 /*
  * The window's region from its from/to contrast diff at one level: each
  * frame's box (find_box()), widened to the window's largest width and
@@ -511,7 +519,7 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
         for (int y = b[1]; y <= b[3]; y++)
             for (int x = b[0]; x <= b[2]; x++)
                 s->region[f * s->plane + y * n + x] = 1.0f;
-        area += (double)(b[2] - b[0] + 1) * (b[3] - b[1] + 1) / s->plane;
+        area += region_area(s, f);
     }
     return area / T;
 }
@@ -591,14 +599,6 @@ end:
     av_free(label);
     av_free(groups);
     return ret;
-}
-
-static double region_area(const RemixContext *s, int f)
-{
-    double a = 0;
-    for (size_t i = 0; i < s->plane; i++)
-        a += s->region[f * s->plane + i];
-    return a / s->plane;
 }
 
 static int start_window(AVFilterContext *ctx)
