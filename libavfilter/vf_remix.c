@@ -713,8 +713,10 @@ static void refine_region(RemixContext *s, const float *res, int f)
     for (size_t k = 0; k < s->plane; k++) {
         float d = 0;
         for (int c = 0; c < 3; c++)
-            d = FFMAX(d, fabsf(out[c * s->plane + k] - in[c * s->plane + k]));
-        /* model pixels span [-1, 1]: half the difference is the share */
+            d = FFMAX(d, fabsf(av_clipf(out[c * s->plane + k], -1.0f, 1.0f) -
+                               in[c * s->plane + k]));
+        /* model pixels span [-1, 1] (the result is clipped to it when
+         * written): half the difference is the share */
         s->changed[k] = r[k] > 0.5f && 0.5f * d >= s->keep;
     }
     for (int y = 0; y < n; y++)
