@@ -14,7 +14,10 @@ small BCE on the per-frame event channels.  Caption (and cameo) dropout
 
 Conditioning tasks per sample (the filters need all of them):
   none 40 %, continuation (first 1-4 frames known) 25 %, first frame 10 %,
-  remix region (known outside a dilated box around the subject) 25 %.
+  remix region (known outside a dilated box around the subject) 25 %,
+  of which --remix-known also know their first 1-4 frames whole (as the
+  remix filter's windows after the first do: they carry the last output
+  frames, and the new subject must continue from them).
 Cameo: 25 % of clips (--cameo-share) use an unnamed subject with the
 <cameo> word and its reference image; named subjects get their reference
 image 20 % of the time.
@@ -53,7 +56,7 @@ def cameo_tensor(rgba):
     return torch.from_numpy(x).permute(2, 0, 1)
 
 
-def make_batch(world, rng, B, T, H, cameo_share=0.25):
+def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
     x0 = torch.empty(B, T, 3, H, H)
     subj = torch.zeros(B, T, 1, H, H)
     ctx_mask = torch.zeros(B, T, 1, H, H)
@@ -93,6 +96,10 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25):
                 x0_, x1_ = max(0, int(xs.min()) - pad), min(H, int(xs.max()) + pad + 1)
                 keep[y0:y1, x0_:x1_] = 0.0
             ctx_mask[i, :, 0] = keep
+            if rng.random() < remix_known:
+                # remix after the first window: the last output frames are
+                # carried in whole, the box follows in the frames after them
+                ctx_mask[i, : min(T - 1, int(rng.integers(1, 5)))] = 1.0
     ctx_clip = x0 * ctx_mask
     return x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj
 
@@ -163,6 +170,8 @@ def main():
     ap.add_argument("--short-frames", type=int, default=2)
     ap.add_argument("--cameo-share", type=float, default=0.25,
                     help="share of clips whose subject is an unnamed cameo subject")
+    ap.add_argument("--remix-known", type=float, default=0.0,
+                    help="share of remix-region clips whose first 1-4 frames are known whole")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
@@ -234,7 +243,7 @@ def main():
         else:
             Tb, Bb, wb = T, args.batch, world
         x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj = make_batch(
-            wb, rng, Bb, Tb, H, args.cameo_share)
+            wb, rng, Bb, Tb, H, args.cameo_share, args.remix_known)
         B = x0.shape[0]
         t = sample_t(B, gen, args.uniform_t, args.high_t)
         eps = torch.randn(x0.shape, generator=gen)
