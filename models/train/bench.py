@@ -4,15 +4,83 @@ native clip, noise of seed 1), with PyTorch's best CPU settings:
 inference_mode, the same thread count, OMP_WAIT_POLICY=PASSIVE, and
 bf16 autocast when the engine runs bf16.
 
+PyTorch's f32 matrix products go to the system BLAS (Debian: OpenBLAS
+0.3.21).  Its runtime CPU detection falls back to the Prescott kernels
+(SSE3, no AVX) on Intel models it does not know (OpenBLAS issue #4267,
+fixed in 0.3.25); on the 2-core Xeon of the soragen machines (family 6,
+model 207) that made a 1024x1024 f32 product 5x slower (38 against 189
+GFLOP/s with OPENBLAS_CORETYPE=SkylakeX).  So before torch loads, the
+core OpenBLAS picked is checked against the CPU's flags, and on a
+fall-back the script runs itself again with OPENBLAS_CORETYPE set to the
+best kernel set the flags allow.  An OPENBLAS_CORETYPE set by the user is
+left alone.  The core in use is printed with the figures.
+
     /usr/bin/python3 models/train/bench.py MODEL THREADS f32|bf16 REPS
 """
+import ctypes
+import ctypes.util
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import torch
+# OpenBLAS cores for CPUs without AVX2: a pick among these on a CPU whose
+# flags allow more is the detection fall-back described above
+OPENBLAS_OLD_CORES = {"prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
+                      "katmai", "coppermine", "northwood", "banias", "generic"}
+
+
+def openblas_core():
+    """Name of the kernel set OpenBLAS chose, or None when the BLAS is not
+    OpenBLAS."""
+    name = ctypes.util.find_library("blas")
+    try:
+        lib = ctypes.CDLL(name or "libblas.so.3")
+        fn = lib.openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    fn.restype = ctypes.c_char_p
+    return fn().decode()
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def fix_openblas_core():
+    """Run again with OPENBLAS_CORETYPE when OpenBLAS fell back to an old
+    core on a CPU that has AVX2 or AVX-512 (see the module docstring)."""
+    if "OPENBLAS_CORETYPE" in os.environ:
+        return
+    core = openblas_core()
+    if core is None or core.lower() not in OPENBLAS_OLD_CORES:
+        return
+    flags = cpu_flags()
+    if {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"} <= flags:
+        want = "SkylakeX"
+    elif {"avx2", "fma"} <= flags:
+        want = "Haswell"
+    else:
+        return
+    print("bench.py: OpenBLAS chose the %s kernels on a CPU with %s; running again with "
+          "OPENBLAS_CORETYPE=%s" % (core, "AVX-512" if want == "SkylakeX" else "AVX2", want),
+          file=sys.stderr)
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable] + sys.argv,
+              dict(os.environ, OPENBLAS_CORETYPE=want))
+
+
+fix_openblas_core()
+
+import torch  # noqa: E402 (after the BLAS check, which must precede its loading)
 
 import rng
 import vocab as V
@@ -52,7 +120,8 @@ def main():
             step()
         chunk = time.perf_counter() - a
     print("pytorch %s threads=%d: %.1f ms/step (min of %d), chunk of %d frames at 20 steps "
-          "%.2f s = %.2f frames/s" % (prec, threads, best * 1e3, reps, T, chunk, T / chunk))
+          "%.2f s = %.2f frames/s, BLAS core %s" % (prec, threads, best * 1e3, reps, T, chunk,
+                                                    T / chunk, openblas_core() or "not OpenBLAS"))
 
 
 if __name__ == "__main__":
