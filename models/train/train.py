@@ -30,6 +30,8 @@ clips per batch (same cost, four times the distinct subjects for 2 of 8
 frames; temporal attention and the frame embeddings of the first frames
 still train); --bf16 runs forward and backward under bf16 autocast (this
 machine has AVX512-BF16; the model card gives the step times measured).
+--subject-boost draws the named subjects the evaluation finds hardest
+more often (default: all alike).
 """
 import argparse
 import copy
@@ -104,6 +106,19 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
     return x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj
 
 
+def parse_boost(text):
+    """"ball=3,duck=2" -> {"ball": 3.0, "duck": 2.0}; names must be subjects."""
+    boost = {}
+    for item in filter(None, (x.strip() for x in text.split(","))):
+        name, _, w = item.partition("=")
+        if name not in V.SUBJECTS or not w:
+            raise SystemExit("--subject-boost: %r is not NAME=WEIGHT with a named subject" % item)
+        boost[name] = float(w)
+        if not boost[name] > 0:
+            raise SystemExit("--subject-boost: the weight of %s must be positive" % name)
+    return boost
+
+
 def subject_weight(subj, weight, t, max_t):
     """Per-pixel loss weight 1 + weight * (subject alpha dilated by 2 px)
     for samples with t < max_t: the subject covers ~5 % of a frame, so with
@@ -172,6 +187,9 @@ def main():
                     help="share of clips whose subject is an unnamed cameo subject")
     ap.add_argument("--remix-known", type=float, default=0.0,
                     help="share of remix-region clips whose first 1-4 frames are known whole")
+    ap.add_argument("--subject-boost", default="",
+                    help="NAME=W,...: draw these named subjects W times as often as the others "
+                         "(the ones the evaluation finds hardest)")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
@@ -222,8 +240,10 @@ def main():
     nparam = sum(p.numel() for p in model.parameters())
     print(f"params {nparam/1e6:.2f} M, config {cfg}", flush=True)
 
-    world = World(size=cfg["size"], frames=cfg["frames"], fps=cfg["fps"])
-    short_world = World(size=cfg["size"], frames=args.short_frames, fps=cfg["fps"])
+    boost = parse_boost(args.subject_boost)
+    world = World(size=cfg["size"], frames=cfg["frames"], fps=cfg["fps"], subject_boost=boost)
+    short_world = World(size=cfg["size"], frames=args.short_frames, fps=cfg["fps"],
+                        subject_boost=boost)
     T, H = cfg["frames"], cfg["size"]
 
     def save():

@@ -381,7 +381,10 @@ def _between(rng, lo, hi):
 
 
 class World:
-    def __init__(self, size=64, frames=8, fps=8, distractor=False):
+    def __init__(self, size=64, frames=8, fps=8, distractor=False, subject_boost=None):
+        """subject_boost: {subject: weight}, named subjects drawn in
+        proportion to it (others weigh 1); None draws them uniformly."""
+        self.subject_boost = dict(subject_boost or {})
         self.H = self.W = int(size)
         self.T = int(frames)
         self.fps = float(fps)
@@ -521,8 +524,8 @@ class World:
                     angle=np.asarray(angle, np.float64), contacts=contacts, foot=foot,
                     speed_u=speed_u)
 
-    def _choose(self, rng, names, bg, still=False):
-        name = str(rng.choice(names))
+    def _choose(self, rng, names, bg, still=False, p=None):
+        name = str(rng.choice(names, p=p))
         motion = str(rng.choice(STILL if still else V.MOTIONS))
         if bg in ("sky", "water") and motion in ("walks", "rolls", "slides"):
             motion = "flies"
@@ -540,7 +543,12 @@ class World:
         names = sorted(V.CAMEO_SUBJECTS) if cameo else sorted(V.SUBJECTS)
         bg = str(rng.choice(sorted(V.BACKGROUNDS)))
         names = [n for n in names if (n, bg) not in self.hidden]
-        name, motion, direction, flip, s = self._choose(rng, names, bg)
+        p = None
+        if self.subject_boost and not cameo:
+            # named subjects drawn in proportion to their weight (default 1)
+            w = np.array([self.subject_boost.get(n, 1.0) for n in names])
+            p = w / w.sum()
+        name, motion, direction, flip, s = self._choose(rng, names, bg, p=p)
         bgimg, G = background(bg, rng, H, W)
         tr = self._motion(rng, name, motion, direction, s, G)
 
