@@ -7,9 +7,10 @@ bf16 autocast when the engine runs bf16.
 PyTorch's f32 matrix products go to the system BLAS (Debian: OpenBLAS
 0.3.21).  Its runtime CPU detection falls back to the Prescott kernels
 (SSE3, no AVX) on Intel models it does not know (OpenBLAS issue #4267,
-fixed in 0.3.25); on the 2-core Xeon of the soragen machines (family 6,
-model 207) that made a 1024x1024 f32 product 5x slower (38 against 189
-GFLOP/s with OPENBLAS_CORETYPE=SkylakeX).  So before torch loads, the
+fixed upstream by pull request #4268 in October 2023, after 0.3.24); on
+the 2-core Xeon of the soragen machines (family 6, model 207) that made a
+1024x1024 f32 product 5x slower (38 against 189 GFLOP/s with
+OPENBLAS_CORETYPE=SkylakeX).  So before torch loads, the
 core OpenBLAS picked is checked against the CPU's flags, and on a
 fall-back the script runs itself again with OPENBLAS_CORETYPE set to the
 best kernel set the flags allow.  An OPENBLAS_CORETYPE set by the user is
