@@ -103,6 +103,19 @@ check("every motion and background occurs",
       {x["motion"] for x in clips} == set(V.MOTIONS)
       and {x["background"] for x in clips} == set(V.BACKGROUNDS))
 
+wb = world.World(frames=1, subject_boost={"ball": 5.0})
+rngb = np.random.default_rng(13)
+named = [x["subject"] for x in (wb.sample(rngb) for _ in range(240))]
+ball_share = named.count("ball") / len(named)
+# 5 / 16 expected, about 1 / 12 unboosted; cameo clips are never boosted
+check("subject_boost draws the boosted subject in proportion (ball=5: ~31 %)",
+      0.22 <= ball_share <= 0.41, ball_share)
+check("subject_boost keeps cameo clips to cameo subjects",
+      wb.sample(np.random.default_rng(14), cameo=True)["subject"] in V.CAMEO_SUBJECTS)
+wn = world.World(subject_boost=None).sample(np.random.default_rng(5))
+check("no subject_boost: the same clips as before", np.array_equal(wn["frames"], a["frames"])
+      and wn["caption"] == a["caption"])
+
 ok = True
 for x in clips:
     m = x["mask"] >= 26
