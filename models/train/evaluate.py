@@ -162,8 +162,8 @@ def t2v_eval(args, tr):
     dacc = np.mean([r["direction"] == p["direction"] for p, r in dirs]) if dirs else float("nan")
     flick = np.mean([r["flicker"] for _, r in res])
     print("eval: %d prompts (%d subjects x %d, prompt seed %d), %d steps (%s), guidance %g, %.0f s"
-          % (n, len(V.SUBJECTS), args.per_subject, args.prompt_seed, args.steps, args.sampler, args.guidance,
-             gen_s))
+          % (n, len(V.SUBJECTS), args.per_subject, args.prompt_seed, args.steps, args.sampler,
+             args.guidance, gen_s))
     print("subject accuracy    %.1f %%" % (100 * subj))
     found = [r for _, r in res if r["found_frames"] > 0]
     strict = sum(r["subject"] == p["subject"] for p, r in res if r["found_frames"] > 0)

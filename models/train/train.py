@@ -111,9 +111,12 @@ def parse_boost(text):
     boost = {}
     for item in filter(None, (x.strip() for x in text.split(","))):
         name, _, w = item.partition("=")
-        if name not in V.SUBJECTS or not w:
+        try:
+            boost[name] = float(w)
+        except ValueError:
+            boost[name] = None
+        if name not in V.SUBJECTS or boost[name] is None:
             raise SystemExit("--subject-boost: %r is not NAME=WEIGHT with a named subject" % item)
-        boost[name] = float(w)
         if not boost[name] > 0:
             raise SystemExit("--subject-boost: the weight of %s must be positive" % name)
     return boost
