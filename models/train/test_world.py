@@ -239,6 +239,29 @@ check("tracker contact times within 5 ms on average", errs and np.mean(errs) < 5
       (errs, miss))
 check("tracker flicker of a static world is ~0", all(r["flicker"] < 0.005 for r in res))
 
+# contacts at the A/V meter's rate (avsync.py: 24 fps): found where the world
+# has them, and none where a walk's bob, a flier's sine or a spin only
+# looks like arcs (without MAX_ARC_RMS these 24 clips give 69)
+w24 = world.World(frames=48, fps=24)
+tr24 = tracker.Tracker(fps=24)
+rng24 = np.random.default_rng(21)
+found = missed = false = 0
+for _ in range(24):
+    x = w24.sample(rng24)
+    got = tr24.track(x["frames"])["contacts"]
+    if len(x["contact_times"]):
+        for c in x["contact_times"]:
+            hit = any(abs(g - c) <= 1 / 24 for g in got)
+            found += hit
+            missed += not hit
+    else:
+        false += len(got)
+print("     tracker contacts at 24 fps on 24 world clips: %d found, %d missed, %d on clips "
+      "without any" % (found, missed, false))
+check("tracker contacts at 24 fps: >= 90 % found", found >= 0.9 * (found + missed) and found >= 10,
+      (found, missed))
+check("tracker contacts at 24 fps: at most 2 on clips without contacts", false <= 2, false)
+
 # the tracker on imperfect pictures (degrade.py): it must still read subjects
 # that are ragged, shed specks or sit in tinted 8x8 patches, and must not
 # read a blob of the subject's own colours as the subject most of the time
