@@ -77,10 +77,9 @@ def score(args):
         n_hc += h and conf == "C"
         n_t += t
         n_both += h and t
-        per.setdefault(p["subject"], [0, 0, 0])
+        per.setdefault(p["subject"], [0, 0])
         per[p["subject"]][0] += h
         per[p["subject"]][1] += t
-        per[p["subject"]][2] += 1
         print("%2d %-45s judge %-9s %s  tracker %s" % (k, p["prompt"], name, conf, r["subject"]))
     n = len(ps)
     print("judge right %d of %d (%.1f %%), %d of them sure; tracker right %d (%.1f %%); both %d"

@@ -1082,8 +1082,9 @@ def validate(n=300, frames=8, seed=2024, verbose=False, fps=8):
         elif not len(c["contact_times"]):
             false_clips += 1
             false_contacts += len(r["contacts"])
-    res = dict(false_contacts=false_contacts, false_clips=false_clips,n=n, subject=ok_s / n, background=ok_b / n,
+    res = dict(n=n, subject=ok_s / n, background=ok_b / n,
                direction=ok_d / max(1, n_d), ms_per_clip=1e3 * t_track / n,
+               false_contacts=false_contacts, false_clips=false_clips,
                pos_err_median=float(np.median(pos_err)) if pos_err else float("nan"))
     for k, st in stats.items():
         e = st["errs"]
