@@ -63,20 +63,14 @@ def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler
     return np.frombuffer(raw, np.uint8).reshape(-1, size, size, 3)
 
 
-def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
-    """remix from=X to=Y on 16-frame world clips (two windows), at 128x128.
-    Reports PSNR outside the subject's dilated box against the input (the
-    filter pastes only inside its region, so this measures how much of
-    the background the region took), share of subject pixels changed,
-    whether the tracker sees Y afterwards, flicker at the window
-    boundary (frames 7 -> 8) against within-window flicker, and whether the
-    tracker reads the same subject in the two windows (an identity change
-    at the boundary)."""
+def remix_clips(args, n_clips, size=128, seed=4242):
+    """The remix eval's clips: yields (index, world sample, 'to' word,
+    input [16, size, size, 3], output, located, subject box [16, size, size]
+    (the world's mask dilated by 8 px, per frame)).  The same clips for the
+    same seed, so evaluate.py and boundary.py judge the same outputs."""
     world = Wd.World(frames=16)
     rng = np.random.default_rng(seed)
     subjects = sorted(V.SUBJECTS)
-    psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
-    same_id, same_src = [], []
     for i in range(n_clips):
         s = world.sample(rng)
         while s["subject"] not in V.SUBJECTS:
@@ -95,13 +89,43 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         p = subprocess.run(cmd, input=big.tobytes(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            check=True)
         out = np.frombuffer(p.stdout, np.uint8).reshape(big.shape)
-        located.append(b"located=1" in p.stderr)
         m = s["mask"].repeat(size // 64, 1).repeat(size // 64, 2) > 0
         box = np.zeros_like(m)
         for t in range(len(m)):
             ys, xs = np.nonzero(m[t])
             if len(ys):
                 box[t, max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
+        yield i, s, to, big, out, b"located=1" in p.stderr, box
+
+
+def box_flicker(clip, box):
+    """Mean absolute change (0..255) between consecutive frames inside the
+    union of the two frames' subject boxes: [len(clip) - 1]."""
+    out = []
+    for t in range(len(clip) - 1):
+        u = box[t] | box[t + 1]
+        d = np.abs(clip[t + 1].astype(np.float64) - clip[t])
+        out.append(d[u].mean() if u.any() else 0.0)
+    return np.array(out)
+
+
+def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
+    """remix from=X to=Y on 16-frame world clips (two windows), at 128x128.
+    Reports PSNR outside the subject's dilated box against the input (the
+    filter pastes only inside its region, so this measures how much of
+    the background the region took), share of subject pixels changed,
+    whether the tracker sees Y afterwards, flicker at the window
+    boundary (frames 7 -> 8) against within-window flicker, over the whole
+    frame and inside the subject's box (where a change of the new subject
+    at the boundary would show; the input's own figures, its subject's
+    motion alone, beside them), and whether the tracker reads the same
+    subject in the two windows (an identity change at the boundary)."""
+    psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
+    box_edge, box_in, src_edge, src_in = [], [], [], []
+    same_id, same_src = [], []
+    for i, s, to, big, out, loc, box in remix_clips(args, n_clips, size, seed):
+        located.append(loc)
+        m = s["mask"].repeat(size // 64, 1).repeat(size // 64, 2) > 0
         d = (out.astype(np.float64) - big) ** 2
         mse = d[~box].mean()
         psnr_out.append(float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse))
@@ -115,9 +139,15 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         diff = np.abs(out[1:].astype(np.float64) - out[:-1]).mean(axis=(1, 2, 3))
         fl_edge.append(diff[7])
         fl_in.append(np.mean(np.delete(diff, 7)))
+        bo, bi = box_flicker(out, box), box_flicker(big, box)
+        box_edge.append(bo[7])
+        box_in.append(np.mean(np.delete(bo, 7)))
+        src_edge.append(bi[7])
+        src_in.append(np.mean(np.delete(bi, 7)))
         print("  remix clip %2d: %s -> %s on %s: PSNR outside %.1f dB, subject changed %.2f, "
-              "tracker sees %s / %s" % (i, s["subject"], to, s["background"], psnr_out[-1],
-                                        changed_in[-1], halves[0], halves[1]))
+              "tracker sees %s / %s, box flicker %.1f at the boundary, %.1f inside" % (
+                  i, s["subject"], to, s["background"], psnr_out[-1], changed_in[-1], halves[0],
+                  halves[1], box_edge[-1], box_in[-1]))
     finite = [v for v in psnr_out if np.isfinite(v)]
     print("remix eval: %d world clips of 16 frames at %dx%d, from=X to=Y" % (n_clips, size, size))
     print("PSNR outside the subject box: %s (%d of %d bit-exact)" % (
@@ -128,6 +158,10 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         sum(located), len(located), 100 * np.mean(ident)))
     print("flicker at the window boundary %.2f vs %.2f inside windows (mean abs frame change, 0..255)" % (
         np.mean(fl_edge), np.mean(fl_in)))
+    print("  inside the subject's box: %.2f vs %.2f (the input's: %.2f vs %.2f); boundary above "
+          "1.5x the clip's inside figure in %d of %d clips" % (
+              np.mean(box_edge), np.mean(box_in), np.mean(src_edge), np.mean(src_in),
+              sum(e > 1.5 * b for e, b in zip(box_edge, box_in)), len(box_edge)))
     print("the tracker sees one subject in both windows (frames 0-7 and 8-15): %d of %d "
           "(on the inputs: %d of %d)" % (sum(same_id), len(same_id), sum(same_src), len(same_src)))
 
