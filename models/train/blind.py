@@ -31,8 +31,8 @@ import tracker as TR
 def sheets(args):
     from PIL import Image, ImageDraw
     ps = E.prompt_set(args.per_subject, args.prompt_seed)
-    clips = np.stack([E.generate(args.ffmpeg, args.model, p["prompt"], 1000 + i, 20, 3.0, 64, 8)
-                      for i, p in enumerate(ps)])
+    clips = np.stack([E.generate(args.ffmpeg, args.model, p["prompt"], 1000 + i, E.STEPS,
+                                 E.GUIDANCE, 64, 8) for i, p in enumerate(ps)])
     order = np.random.default_rng(12345).permutation(len(ps))
     os.makedirs(args.dir, exist_ok=True)
     np.savez(os.path.join(args.dir, "clips.npz"), clips=clips, order=order,
@@ -50,21 +50,33 @@ def sheets(args):
                                                    os.path.join(args.dir, "labels.txt")))
 
 
+def read_labels(path, n, marks):
+    """A judge's labels.txt: "INDEX [WORD ...] MARK" per line, # comments.
+    Returns {index: fields after the index}; every index 0..n-1 once, the
+    last field one of `marks`, the same number of fields on every line."""
+    labels, width = {}, None
+    with open(path) as f:
+        for ln, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            width = width or len(parts)
+            if len(parts) != width or not parts[0].isdigit() or parts[-1] not in marks:
+                raise SystemExit("%s:%d: want 'INDEX%s %s'" % (
+                    path, ln, " WORD" * (width - 2), "|".join(marks)))
+            if int(parts[0]) in labels:
+                raise SystemExit("%s:%d: index %s labelled twice" % (path, ln, parts[0]))
+            labels[int(parts[0])] = tuple(parts[1:])
+    if sorted(labels) != list(range(n)):
+        raise SystemExit("%s must label every index 0..%d once" % (path, n - 1))
+    return labels
+
+
 def score(args):
     z = np.load(os.path.join(args.dir, "clips.npz"))
     clips, order = z["clips"], z["order"]
     ps = E.prompt_set(int(z["per_subject"]), int(z["prompt_seed"]))
-    labels = {}
-    with open(os.path.join(args.dir, "labels.txt")) as f:
-        for n, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts or parts[0].startswith("#"):
-                continue
-            if len(parts) != 3 or parts[2] not in ("C", "L", "N"):
-                raise SystemExit("labels.txt:%d: want 'INDEX SUBJECT C|L|N'" % n)
-            labels[int(parts[0])] = (parts[1], parts[2])
-    if sorted(labels) != list(range(len(ps))):
-        raise SystemExit("labels.txt must label every clip 0..%d once" % (len(ps) - 1))
+    labels = read_labels(os.path.join(args.dir, "labels.txt"), len(ps), ("C", "L", "N"))
     tr = TR.Tracker()
     per = {}
     n_h = n_hc = n_t = n_both = 0

@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 
 import evaluate as E
+from blind import read_labels
 
 CROP = 96   # pixels of one cropped frame on a sheet, before the 3x zoom
 PAIRS_PER_SHEET = 8
@@ -61,11 +62,11 @@ def crop_pair(out, box, t):
 
 def sheets(args):
     from PIL import Image, ImageDraw
-    ev = argparse.Namespace(ffmpeg=args.ffmpeg, model=args.model, steps=20, guidance=3.0,
-                            remix_strength=0, remix_options="")
+    ev = argparse.Namespace(ffmpeg=args.ffmpeg, model=args.model, steps=E.STEPS,
+                            guidance=E.GUIDANCE, remix_strength=0, remix_options="")
     rng = np.random.default_rng(2468)
     outs, boxes, pairs = [], [], []
-    for i, s, to, big, out, loc, box in E.remix_clips(ev, args.clips, seed=args.remix_seed):
+    for i, s, to, big, out, loc, _, box in E.remix_clips(ev, args.clips, seed=args.remix_seed):
         outs.append(out)
         boxes.append(box)
         pairs.append((i, 7, 1))
@@ -93,27 +94,11 @@ def sheets(args):
                                                    os.path.join(args.dir, "labels.txt")))
 
 
-def read_labels(path, n):
-    labels = {}
-    with open(path) as f:
-        for ln, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts or parts[0].startswith("#"):
-                continue
-            if len(parts) != 2 or parts[1] not in ("S", "D", "N") or not parts[0].isdigit():
-                raise SystemExit("%s:%d: want 'INDEX S|D|N'" % (path, ln))
-            if int(parts[0]) in labels:
-                raise SystemExit("%s:%d: pair %s labelled twice" % (path, ln, parts[0]))
-            labels[int(parts[0])] = parts[1]
-    if sorted(labels) != list(range(n)):
-        raise SystemExit("%s must label every pair 0..%d once" % (path, n - 1))
-    return labels
-
-
 def score(args):
     z = np.load(os.path.join(args.dir, "pairs.npz"))
     pairs = z["pairs"]
-    labels = read_labels(os.path.join(args.dir, "labels.txt"), len(pairs))
+    labels = {k: v[0] for k, v in read_labels(os.path.join(args.dir, "labels.txt"), len(pairs),
+                                              ("S", "D", "N")).items()}
     count = {0: {"S": 0, "D": 0, "N": 0}, 1: {"S": 0, "D": 0, "N": 0}}
     for k, (i, t, edge) in enumerate(pairs):
         count[int(edge)][labels[k]] += 1

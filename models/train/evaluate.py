@@ -37,6 +37,11 @@ import vocab as V
 import world as Wd
 
 
+# make eval's sampler settings; the blind judges (blind.py, boundary.py) use them too
+STEPS = 20
+GUIDANCE = 3.0
+
+
 def prompt_set(per_subject, seed=2026):
     rng = np.random.default_rng(seed)
     out = []
@@ -65,8 +70,8 @@ def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler
 
 def remix_clips(args, n_clips, size=128, seed=4242):
     """The remix eval's clips: yields (index, world sample, 'to' word,
-    input [16, size, size, 3], output, located, subject box [16, size, size]
-    (the world's mask dilated by 8 px, per frame)).  The same clips for the
+    input [16, size, size, 3], output, located, subject mask [16, size, size]
+    and its box (the mask's bounding box grown by 8 px, per frame)).  The same clips for the
     same seed, so evaluate.py and boundary.py judge the same outputs."""
     world = Wd.World(frames=16)
     rng = np.random.default_rng(seed)
@@ -95,7 +100,7 @@ def remix_clips(args, n_clips, size=128, seed=4242):
             ys, xs = np.nonzero(m[t])
             if len(ys):
                 box[t, max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
-        yield i, s, to, big, out, b"located=1" in p.stderr, box
+        yield i, s, to, big, out, b"located=1" in p.stderr, m, box
 
 
 def box_flicker(clip, box):
@@ -123,9 +128,8 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
     box_edge, box_in, src_edge, src_in = [], [], [], []
     same_id, same_src = [], []
-    for i, s, to, big, out, loc, box in remix_clips(args, n_clips, size, seed):
+    for i, s, to, big, out, loc, m, box in remix_clips(args, n_clips, size, seed):
         located.append(loc)
-        m = s["mask"].repeat(size // 64, 1).repeat(size // 64, 2) > 0
         d = (out.astype(np.float64) - big) ** 2
         mse = d[~box].mean()
         psnr_out.append(float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse))
@@ -230,8 +234,8 @@ def main():
     ap.add_argument("--ffmpeg", default="build/ffmpeg")
     ap.add_argument("--model", default="")
     ap.add_argument("--per-subject", type=int, default=4)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--steps", type=int, default=STEPS)
+    ap.add_argument("--guidance", type=float, default=GUIDANCE)
     ap.add_argument("--sampler", choices=("euler", "heun"), default="euler",
                     help="soragen's sampler option for the text-to-video clips")
     ap.add_argument("--sheet", default="build/eval.png")
