@@ -20,10 +20,11 @@
  */
 
 /*
- * Fixtures: tests/fixtures/tiny-{model,ref}.safetensors and, for a model
- * with head_kernel 3, tiny3-{model,ref}.safetensors, written by
- * models/train/make_fixtures.py; the same tolerances hold for both.  Tolerances (max abs error; outputs are of
- * order 1):
+ * Fixtures: tests/fixtures/tiny-{model,ref}.safetensors; for a model with
+ * head_kernel 3, tiny3-{model,ref}.safetensors; with head_kernel 3 and the
+ * pixel refiner (refine 6), tinyr-{model,ref}.safetensors; all written by
+ * models/train/make_fixtures.py.  The same tolerances hold for all three
+ * (max abs error; outputs are of order 1):
  *   f32 path:  text encoder 1e-4, denoiser pass 5e-5, guided step 5e-5,
  *              4-step clips 1e-4, noise 1e-6 (measured: 1.2e-7, 4e-6, 2e-6,
  *              7e-6, 0)
@@ -317,6 +318,18 @@ int main(int argc, char **argv)
     }
     run_precision(m, ref, 0, "k3 ");
     run_precision(m, ref, 1, "k3 ");
+    ff_safetensors_free(&ref);
+    ff_diff_model_free(&m);
+
+    /* the pixel refiner: three 3x3 convolutions after the head */
+    if (open_fixture(dir, "tinyr", &m, &ref) < 0)
+        return 1;
+    if (m->cfg.refine != 6) {
+        printf("FAIL tinyr-model.safetensors loads with refine %d, not 6\n", m->cfg.refine);
+        return 1;
+    }
+    run_precision(m, ref, 0, "refine ");
+    run_precision(m, ref, 1, "refine ");
     ff_safetensors_free(&ref);
     ff_diff_model_free(&m);
     printf("%s\n", failures ? "engine_test: FAILED" : "engine_test: passed");

@@ -5,12 +5,15 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
 TINY3=$REPO/tests/fixtures/tiny3-model.safetensors
+TINYR=$REPO/tests/fixtures/tinyr-model.safetensors
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 head -c 300 "$TINY" > "$tmp/truncated.safetensors"
 printf '\002\000\000\000\000\000\000\000{}' > "$tmp/no-metadata.safetensors"
 perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"2"/' "$TINY3" > "$tmp/kernel2.safetensors"
 perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"1"/' "$TINY3" > "$tmp/kernel1.safetensors"
+perl -0777 -pe 's/"refine":"6"/"refine":"x"/' "$TINYR" > "$tmp/refine-x.safetensors"
+perl -0777 -pe 's/"refine":"6"/"refine":"0"/' "$TINYR" > "$tmp/refine0.safetensors"
 printf '\047\000\000\000\000\000\000\000{"__metadata__":{"format":"soragen-1"}}' > "$tmp/no-prediction.safetensors"
 fail=0
 n=0
@@ -46,6 +49,9 @@ expect error "unsupported prediction type" "soragen=model=$tmp/no-prediction.saf
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY3:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
 expect error "head_kernel=2: only 1 and 3" "soragen=model=$tmp/kernel2.safetensors:p=a hippo"
 expect error "holds 75 tensors, the architecture uses 73" "soragen=model=$tmp/kernel1.safetensors:p=a hippo"
+expect ok    "lavfi.soragen.seed"        "soragen=model=$TINYR:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
+expect error "refine='x' is not an integer" "soragen=model=$tmp/refine-x.safetensors:p=a hippo"
+expect error "holds 85 tensors, the architecture uses 75" "soragen=model=$tmp/refine0.safetensors:p=a hippo"
 expect error "needs to=WORD"             "remix=model=$TINY:from=hippo"
 expect error "Say what to generate"      "remix=model=$TINY"
 expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"

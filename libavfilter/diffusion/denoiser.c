@@ -79,6 +79,7 @@ void ff_diff_denoiser_free(DiffDenoiser **pd)
     ff_diff_linear_free(&d->patch_in);
     ff_diff_linear_free(&d->head);
     ff_diff_linear_free(&d->head_nb);
+    ff_diff_refiner_free(&d->refiner);
     for (int i = 0; d->lin && i < d->m->cfg.depth * L_PER_BLOCK; i++)
         ff_diff_linear_free(&d->lin[i]);
     for (int i = 0; i < d->m->cfg.depth; i++) {
@@ -210,7 +211,9 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
                                    d->hout, dnnl_f32, DIFF_ACT_NONE, "head")) < 0 ||
         (c->head_kernel == 3 &&
          (ret = ff_diff_linear_init(dnn, &d->head_nb, &m->head_nb, rows, d->nbin, dnnl_f32,
-                                    d->hnb, dnnl_f32, DIFF_ACT_NONE, "head_nb")) < 0))
+                                    d->hnb, dnnl_f32, DIFF_ACT_NONE, "head_nb")) < 0) ||
+        (c->refine && (ret = ff_diff_refiner_init(&d->refiner, m, dnn, batch, d->tmp,
+                                                  log_ctx)) < 0))
         goto fail;
 
     for (int i = 0; i < c->depth; i++) {
@@ -494,18 +497,20 @@ int ff_diff_denoiser_forward(DiffDenoiser *d, const float *xt, float t,
     for (int b = 0; b < d->batch; b++) {
         const size_t clip = (size_t)d->T * 3 * d->size * d->size;
         unpatchify_output(d, d->hout + (size_t)b * N * 3 * d->p * d->p, x0 + b * clip);
-        if (events) {
-            for (int f = 0; f < d->T; f++) {
-                const float *yr = d->tmp + ((size_t)b * N + (size_t)f * S) * D;
-                for (int c = 0; c < D; c++) {
-                    double acc = 0;
-                    for (int s = 0; s < S; s++)
-                        acc += yr[(size_t)s * D + c];
-                    mean[c] = acc / S;
-                }
-                ff_diff_linear_ref(&m->events, 1, mean,
-                                   events + ((size_t)b * d->T + f) * DIFF_N_EVENTS, DIFF_ACT_NONE);
+    }
+    if (d->refiner && (ret = ff_diff_refiner_run(d->refiner, st, xt, x0)) < 0)
+        return ret;
+    for (int b = 0; b < d->batch && events; b++) {
+        for (int f = 0; f < d->T; f++) {
+            const float *yr = d->tmp + ((size_t)b * N + (size_t)f * S) * D;
+            for (int c = 0; c < D; c++) {
+                double acc = 0;
+                for (int s = 0; s < S; s++)
+                    acc += yr[(size_t)s * D + c];
+                mean[c] = acc / S;
             }
+            ff_diff_linear_ref(&m->events, 1, mean,
+                               events + ((size_t)b * d->T + f) * DIFF_N_EVENTS, DIFF_ACT_NONE);
         }
     }
     return 0;

@@ -28,6 +28,7 @@
 #include "linear.h"
 #include "model.h"
 #include "onednn.h"
+#include "refiner.h"
 
 #define DIFF_MAX_BATCH 2
 
@@ -54,6 +55,7 @@ typedef struct DiffDenoiser {
     size_t scores_size;
 
     DiffLinearOp patch_in, head, head_nb;
+    DiffRefiner *refiner;       /* models with a pixel refiner only */
     DiffLinearOp *lin;          /* 8 per block */
     DiffAttention *s_att, *t_att;
     DiffAttention *x_att;       /* depth x batch */

@@ -44,13 +44,15 @@ typedef struct Loader {
 } Loader;
 
 /* Fetch a tensor of the given shape as f32 into the store. */
-static int take(Loader *ld, float **dst, const char *name, int ndim, int64_t d0, int64_t d1)
+static int take_shape(Loader *ld, float **dst, const char *name, int ndim,
+                      const int64_t *shape)
 {
     const SafetensorsTensor *t;
-    int64_t shape[2] = { d0, d1 };
-    size_t n = ndim == 1 ? d0 : d0 * d1;
+    size_t n = 1;
     int ret;
 
+    for (int i = 0; i < ndim; i++)
+        n *= shape[i];
     if (ld->count_only) {
         ld->used += n;
         return 0;
@@ -64,6 +66,12 @@ static int take(Loader *ld, float **dst, const char *name, int ndim, int64_t d0,
     return ff_safetensors_to_f32(t, *dst);
 }
 
+static int take(Loader *ld, float **dst, const char *name, int ndim, int64_t d0, int64_t d1)
+{
+    const int64_t shape[2] = { d0, d1 };
+    return take_shape(ld, dst, name, ndim, shape);
+}
+
 static int take_linear(Loader *ld, DiffLinearParams *p, const char *prefix, int in, int out)
 {
     char name[128];
@@ -73,6 +81,21 @@ static int take_linear(Loader *ld, DiffLinearParams *p, const char *prefix, int 
     p->out = out;
     snprintf(name, sizeof(name), "%s.weight", prefix);
     if ((ret = take(ld, &p->w, name, 2, out, in)) < 0)
+        return ret;
+    snprintf(name, sizeof(name), "%s.bias", prefix);
+    return take(ld, &p->b, name, 1, out, 0);
+}
+
+static int take_conv(Loader *ld, DiffConvParams *p, const char *prefix, int in, int out)
+{
+    const int64_t shape[4] = { out, in, 3, 3 };
+    char name[128];
+    int ret;
+
+    p->in  = in;
+    p->out = out;
+    snprintf(name, sizeof(name), "%s.weight", prefix);
+    if ((ret = take_shape(ld, &p->w, name, 4, shape)) < 0)
         return ret;
     snprintf(name, sizeof(name), "%s.bias", prefix);
     return take(ld, &p->b, name, 1, out, 0);
@@ -135,6 +158,15 @@ static int take_all(Loader *ld)
     LIN(&m->head, "den.head", D, 3 * p2);
     if (c->head_kernel == 3)
         LIN(&m->head_nb, "den.head_nb", 8 * D, 3 * p2);
+    if (c->refine) {
+        const int R = c->refine;
+        LIN(&m->refine_feat, "den.refine_feat", D, DIFF_REFINE_FEAT * p2);
+        LIN(&m->refine_t, "den.refine_t", D, R);
+        if ((ret = take_conv(ld, &m->refine_conv[0], "den.refine1", 6 + DIFF_REFINE_FEAT, R)) < 0 ||
+            (ret = take_conv(ld, &m->refine_conv[1], "den.refine2", R, R)) < 0 ||
+            (ret = take_conv(ld, &m->refine_conv[2], "den.refine3", R, 3)) < 0)
+            return ret;
+    }
     LIN(&m->events, "den.events", D, DIFF_N_EVENTS);
 #undef TAKE
 #undef LIN
@@ -186,6 +218,15 @@ static int meta_head_kernel(const SafetensorsFile *f, int *out, void *log_ctx)
         return AVERROR_INVALIDDATA;
     }
     return 0;
+}
+
+/* optional "refine": channels of the pixel refiner, 0 (none, the default) or more */
+static int meta_refine(const SafetensorsFile *f, int *out, void *log_ctx)
+{
+    *out = 0;
+    if (!ff_safetensors_meta_str(f, "refine"))
+        return 0;
+    return meta_int(f, "refine", 0, DIFF_REFINE_MAX, out, log_ctx);
 }
 
 static int parse_vocab(DiffModel *m, const char *s, void *log_ctx)
@@ -262,6 +303,7 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
         (ret = meta_int(f, "patch", 1, 64, &c->patch, log_ctx)) < 0 ||
         (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0 ||
         (ret = meta_head_kernel(f, &c->head_kernel, log_ctx)) < 0 ||
+        (ret = meta_refine(f, &c->refine, log_ctx)) < 0 ||
         (ret = meta_gravity(f, &c->gravity, log_ctx)) < 0)
         goto fail;
     if (c->dim % c->heads || c->dim % c->text_heads || c->size % c->patch ||

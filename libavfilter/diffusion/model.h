@@ -31,14 +31,24 @@
 #define DIFF_CAMEO_SIZE 32
 #define DIFF_N_EVENTS  2   /* contact, footfall */
 #define DIFF_TEMB_DIM  256
+#define DIFF_REFINE_FEAT 8 /* token features per pixel handed to the pixel refiner */
+#define DIFF_REFINE_MAX  256
 
 typedef struct DiffModelConfig {
     int dim, heads, depth;
     int text_layers, text_heads, max_tokens;
     int frames, size, patch, fps;
     int head_kernel; /* 1: a patch's pixels from its token; 3: and its 8 neighbours' */
+    int refine;      /* channels of the pixel refiner (refiner.h); 0: none */
     float gravity;  /* of the training world, px/s^2 at size; 0 = not given */
 } DiffModelConfig;
+
+/** A 3x3 convolution as stored in the model: w[out][in][3][3], b[out]. */
+typedef struct DiffConvParams {
+    int in, out;
+    float *w;
+    float *b;
+} DiffConvParams;
 
 typedef struct DiffTextLayerParams {
     float *ln1_w, *ln1_b, *ln2_w, *ln2_b;
@@ -63,6 +73,10 @@ typedef struct DiffModel {
     /* denoiser */
     DiffLinearParams patch_in, cameo_in, t_fc1, t_fc2, mod, final_mod, head, events;
     DiffLinearParams head_nb;   /* [3 p^2][8 dim], head_kernel 3 only */
+    /* pixel refiner, refine > 0 only: token features [8 p^2][dim], time
+     * bias [refine][dim], convolutions 14 -> refine -> refine -> 3 */
+    DiffLinearParams refine_feat, refine_t;
+    DiffConvParams refine_conv[3];
     float *pos_s, *pos_t, *cameo_pos;
     DiffBlockParams *blocks;
 

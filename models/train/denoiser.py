@@ -37,6 +37,18 @@ frame (zero beyond the border), concatenated in the order (dy, dx) =
 (-1,-1), (-1,0), (-1,1), (0,-1), (0,1), (1,-1), (1,0), (1,1): a 3x3
 convolution over the token grid whose centre tap is `head`.  head_nb
 starts at zero, so a model trained with head_kernel 1 continues unchanged.
+
+Pixel refiner (refine = R > 0 channels; 0: none): the head's x0 is a linear
+map of 8x8 tokens, and a subject of 12-16 px covers about 2x2 of them, so
+its outline is drawn by four linear maps that each see only their token and
+its neighbours.  The refiner works on pixels, frame by frame:
+  f  = unpatchify(refine_feat(y))                 REFINE_FEAT channels/pixel
+  h1 = silu(conv3x3([x0_head, x_t, f]) + refine_t(silu(temb)))
+  h2 = silu(conv3x3(h1))
+  x0 = x0_head + conv3x3(h2)                      3 channels
+(convolutions with zero padding at the frame's border; weights [out][in][3][3]).
+The last convolution starts at zero, so a model trained without the refiner
+continues unchanged.
 """
 import math
 import torch
@@ -50,6 +62,7 @@ CAMEO_CH = 4   # RGBA, premultiplied RGB
 CAMEO_SIZE = 32
 N_EVENTS = 2   # contact, footfall
 TEMB_DIM = 256
+REFINE_FEAT = 8   # token features handed to the pixel refiner, per pixel
 
 
 def timestep_embedding(t, dim=TEMB_DIM):
@@ -133,10 +146,12 @@ class Block(nn.Module):
 
 
 class Denoiser(nn.Module):
-    def __init__(self, dim, heads, depth, frames, size, patch, head_kernel=1):
+    def __init__(self, dim, heads, depth, frames, size, patch, head_kernel=1, refine=0):
         super().__init__()
         assert head_kernel in (1, 3)
+        assert refine >= 0
         self.head_kernel = head_kernel
+        self.refine = refine
         self.dim, self.heads, self.depth = dim, heads, depth
         self.frames, self.size, self.patch = frames, size, patch
         self.S = (size // patch) ** 2
@@ -157,6 +172,13 @@ class Denoiser(nn.Module):
         if head_kernel == 3:
             self.head_nb = nn.Linear(8 * dim, 3 * patch * patch)
             zero.append(self.head_nb)
+        if refine:
+            self.refine_feat = nn.Linear(dim, REFINE_FEAT * patch * patch)
+            self.refine_t = nn.Linear(dim, refine)
+            self.refine1 = nn.Conv2d(6 + REFINE_FEAT, refine, 3, padding=1)
+            self.refine2 = nn.Conv2d(refine, refine, 3, padding=1)
+            self.refine3 = nn.Conv2d(refine, 3, 3, padding=1)
+            zero.append(self.refine3)
         for n in zero:
             nn.init.zeros_(n.weight)
             nn.init.zeros_(n.bias)
@@ -200,5 +222,17 @@ class Denoiser(nn.Module):
         if self.head_kernel == 3:
             out = out + self.head_nb(neighbour_tokens(y, T, H // p))
         x0 = unpatchify(out, T, 3, H, W, p)
+        if self.refine:
+            x0 = x0 + self.refine_pixels(x0, xt, y, st)
         ev = self.events(y.view(B, T, S, D).mean(2))
         return x0, ev
+
+    def refine_pixels(self, x0, xt, y, st):
+        """The pixel refiner's correction to x0 (see the module's comment)."""
+        B, T, _, H, W = x0.shape
+        f = unpatchify(self.refine_feat(y), T, REFINE_FEAT, H, W, self.patch)
+        inp = torch.cat([x0, xt.to(x0.dtype), f], 2).reshape(B * T, -1, H, W)
+        bias = self.refine_t(st)[:, None, :, None, None].expand(B, T, self.refine, 1, 1)
+        h = F.silu(self.refine1(inp) + bias.reshape(B * T, self.refine, 1, 1))
+        h = F.silu(self.refine2(h))
+        return self.refine3(h).view(B, T, 3, H, W)

@@ -14,6 +14,8 @@ PyTorch reference outputs computed from exactly those fp16 weights:
   noise/seed7_stream3              the first 1000 values of rng.normal(7, 3)
 tiny3-model.safetensors, tiny3-ref.safetensors: the same for head_kernel 3
 (every patch's pixels also from its 8 neighbouring tokens).
+tinyr-model.safetensors, tinyr-ref.safetensors: head_kernel 3 and a pixel
+refiner of 6 channels (refine=6).
 Regenerate only when the architecture changes; tests/engine_test.c states
 the tolerances.
 """
@@ -38,6 +40,7 @@ def main(out):
     os.makedirs(out, exist_ok=True)
     write(out, "tiny", TINY, 0)
     write(out, "tiny3", dict(TINY, head_kernel=3), 3)
+    write(out, "tinyr", dict(TINY, head_kernel=3, refine=6), 4)
     print("wrote", out)
 
 
@@ -47,7 +50,7 @@ def write(out, prefix, config, seed):
     # zero-initialised layers would hide bugs: give every parameter values
     with torch.no_grad():
         for name, p in m.named_parameters():
-            std = 1.0 / p.shape[1] ** 0.5 if p.dim() > 1 else 0.2
+            std = 1.0 / p[0].numel() ** 0.5 if p.dim() > 1 else 0.2  # 1 / sqrt(fan-in)
             p.copy_(torch.randn_like(p) * std)
     path = os.path.join(out, prefix + "-model.safetensors")
     export(m, path)

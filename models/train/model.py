@@ -5,7 +5,8 @@ File format (see doc/model-format.md): safetensors, tensors named as the
 PyTorch state_dict ("text.*", "den.*"), architecture in __metadata__:
   format=soragen-1, dim, heads, depth, text_layers, text_heads, max_tokens,
   frames, size, patch, fps, head_kernel (1 or 3; 1 when absent: see
-  denoiser.py), prediction=x0, vocab (the words, in id order,
+  denoiser.py), refine (pixel refiner channels; 0 when absent),
+  prediction=x0, vocab (the words, in id order,
   separated by single spaces; words never contain spaces), gravity (of the
   training world, px/s^2 at `size`; optional for readers).
 """
@@ -23,7 +24,8 @@ from world import GRAVITY
 FORMAT = "soragen-1"
 
 DEFAULT_CONFIG = dict(dim=192, heads=6, depth=6, text_layers=2, text_heads=6,
-                      max_tokens=16, frames=8, size=64, patch=8, fps=8, head_kernel=1)
+                      max_tokens=16, frames=8, size=64, patch=8, fps=8, head_kernel=1,
+                      refine=0)
 
 
 def full_config(cfg):
@@ -33,14 +35,16 @@ def full_config(cfg):
 
 class SoragenModel(nn.Module):
     def __init__(self, vocab, dim, heads, depth, text_layers, text_heads,
-                 max_tokens, frames, size, patch, fps, head_kernel=1):
+                 max_tokens, frames, size, patch, fps, head_kernel=1, refine=0):
         super().__init__()
         self.vocab = list(vocab)
         self.config = dict(dim=dim, heads=heads, depth=depth, text_layers=text_layers,
                            text_heads=text_heads, max_tokens=max_tokens, frames=frames,
-                           size=size, patch=patch, fps=fps, head_kernel=head_kernel)
+                           size=size, patch=patch, fps=fps, head_kernel=head_kernel,
+                           refine=refine)
         self.text = TextEncoder(len(vocab), dim, text_heads, text_layers, max_tokens)
-        self.den = Denoiser(dim, heads, depth, frames, size, patch, head_kernel)
+        self.den = Denoiser(dim, heads, depth, frames, size, patch, head_kernel,
+                            refine)
 
     def forward(self, xt, t, ctx_clip, ctx_mask, tokens, cameo=None, cameo_on=None):
         text, tmask = self.text(tokens)
@@ -50,6 +54,8 @@ class SoragenModel(nn.Module):
         md = {k: str(v) for k, v in self.config.items()}
         if md["head_kernel"] == "1":
             del md["head_kernel"]   # files as before the option existed
+        if md["refine"] == "0":
+            del md["refine"]
         md["format"] = FORMAT
         md["prediction"] = "x0"
         # the training world's gravity at this size: the audio's event

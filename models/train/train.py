@@ -193,6 +193,10 @@ def main():
     ap.add_argument("--subject-boost", default="",
                     help="NAME=W,...: draw these named subjects W times as often as the others "
                          "(the ones the evaluation finds hardest)")
+    ap.add_argument("--train-only", default="",
+                    help="train only the parameters whose names start with this prefix "
+                    "(e.g. den.refine: a new pixel refiner on a frozen network; the frozen "
+                    "part then needs no backward pass)")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
@@ -210,7 +214,13 @@ def main():
     torch.manual_seed(args.seed)
     model = SoragenModel(V.VOCAB, **cfg)
     ema = copy.deepcopy(model).eval()
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.99))
+    if args.train_only:
+        for name, prm in model.named_parameters():
+            prm.requires_grad_(name.startswith(args.train_only))
+        if not any(prm.requires_grad for prm in model.parameters()):
+            raise SystemExit("--train-only %s: no parameter has that prefix" % args.train_only)
+    trainable = [prm for prm in model.parameters() if prm.requires_grad]
+    opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.99))
     step, seen = 0, 0
     fresh_opt = True
     rng = np.random.default_rng(args.seed)
@@ -229,9 +239,11 @@ def main():
     elif args.init:
         from model import load_safetensors
         tensors, md = load_safetensors(args.init)
-        # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero
+        # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero;
+        # a file without a refiner into a model with one: it starts as identity
         missing, unexpected = model.load_state_dict(tensors, strict=False)
-        assert not unexpected and all(k.startswith("den.head_nb.") for k in missing), \
+        new = ("den.head_nb.", "den.refine")
+        assert not unexpected and all(k.startswith(new) for k in missing), \
             "%s has another architecture" % args.init
         ema.load_state_dict(model.state_dict())
         step, seen = int(md.get("train_step", 0)), int(md.get("train_clips", 0))
@@ -241,7 +253,8 @@ def main():
     if args.reset_ema:
         ema.load_state_dict(model.state_dict())
     nparam = sum(p.numel() for p in model.parameters())
-    print(f"params {nparam/1e6:.2f} M, config {cfg}", flush=True)
+    ntrain = sum(p.numel() for p in trainable)
+    print(f"params {nparam/1e6:.2f} M ({ntrain/1e6:.3f} M trained), config {cfg}", flush=True)
 
     boost = parse_boost(args.subject_boost)
     world = World(size=cfg["size"], frames=cfg["frames"], fps=cfg["fps"], subject_boost=boost)
@@ -289,7 +302,7 @@ def main():
         loss = loss_x + 0.05 * loss_e
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         opt.step()
         step += 1
         seen += B

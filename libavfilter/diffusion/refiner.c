@@ -1,0 +1,241 @@
+/*
+ * Pixel refiner of the denoiser on oneDNN convolutions
+ * Copyright (c) 2026 the soragen authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+#include <string.h>
+
+#include "libavutil/error.h"
+#include "libavutil/log.h"
+#include "libavutil/mem.h"
+
+#include "refiner.h"
+
+#define ALIGN 64
+static size_t align_up(size_t n)
+{
+    return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+/* logical dims (images, channels, size, size), stored channels last */
+static int image_md(dnnl_memory_desc_t *md, int images, int ch, int size)
+{
+    const int64_t dims[4]    = { images, ch, size, size };
+    const int64_t strides[4] = { (int64_t)size * size * ch, 1, (int64_t)size * ch, ch };
+    return ff_diff_md(md, 4, dims, dnnl_f32, strides);
+}
+
+/* dst = act(conv3x3(src) + bias), act = silu when `silu` */
+static int conv_init(DiffDnn *d, DiffOp *op, void **wpack, const DiffConvParams *p,
+                     int images, int size, float *src, const float *bias, float *dst,
+                     int silu, const char *what)
+{
+    dnnl_memory_desc_t src_md, dst_md, bias_md, wuser_md, wany_md;
+    const dnnl_memory_desc_t *wmd;
+    dnnl_convolution_desc_t desc;
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_desc_t pd   = NULL;
+    dnnl_post_ops_t po = NULL;
+    const int64_t wdims[4] = { p->out, p->in, 3, 3 };
+    const int64_t bdims[1] = { p->out };
+    dnnl_dims_t wd = { p->out, p->in, 3, 3 };
+    dnnl_dims_t strides = { 1, 1 }, pad = { 1, 1 };
+    int ret;
+
+    if ((ret = image_md(&src_md, images, p->in, size)) < 0 ||
+        (ret = image_md(&dst_md, images, p->out, size)) < 0 ||
+        (ret = ff_diff_md(&bias_md, 1, bdims, dnnl_f32, NULL)) < 0 ||
+        (ret = ff_diff_md(&wuser_md, 4, wdims, dnnl_f32, NULL)) < 0)
+        return ret;
+    if (dnnl_memory_desc_init_by_tag(&wany_md, 4, wd, dnnl_f32, dnnl_format_tag_any) != dnnl_success ||
+        dnnl_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
+                                           &src_md, &wany_md, &bias_md, &dst_md,
+                                           strides, pad, pad) != dnnl_success) {
+        av_log(d->log_ctx, AV_LOG_ERROR, "%s: bad convolution shapes\n", what);
+        return AVERROR(EINVAL);
+    }
+    if (dnnl_primitive_attr_create(&attr) != dnnl_success)
+        return AVERROR(ENOMEM);
+    if (silu) {
+        /* oneDNN's swish is x * sigmoid(alpha x) */
+        if (dnnl_post_ops_create(&po) != dnnl_success ||
+            dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_swish, 1.0f, 0.0f) != dnnl_success ||
+            dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success) {
+            ret = AVERROR_EXTERNAL;
+            goto end;
+        }
+    }
+    if ((ret = ff_diff_op_create(d, op, &desc, attr, &pd, what)) < 0)
+        goto end;
+    wmd = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    if ((ret = ff_diff_reorder_alloc(d, &wuser_md, p->w, wmd, wpack)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_SRC, &src_md, src)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_WEIGHTS, wmd, *wpack)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_BIAS, &bias_md, (void *)bias)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_DST, &dst_md, dst)) < 0)
+        goto end;
+end:
+    if (pd)
+        dnnl_primitive_desc_destroy(pd);
+    if (po)
+        dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(attr);
+    return ret;
+}
+
+void ff_diff_refiner_free(DiffRefiner **pr)
+{
+    DiffRefiner *r = *pr;
+    if (!r)
+        return;
+    ff_diff_linear_free(&r->feat_op);
+    for (int i = 0; i < 3; i++) {
+        ff_diff_op_free(&r->conv[i]);
+        av_freep(&r->wpack[i]);
+    }
+    av_freep(&r->arena);
+    av_freep(pr);
+}
+
+int ff_diff_refiner_init(DiffRefiner **pr, const DiffModel *m, DiffDnn *dnn,
+                         int batch, float *y, void *log_ctx)
+{
+    const DiffModelConfig *c = &m->cfg;
+    const int CI = 6 + DIFF_REFINE_FEAT;
+    DiffRefiner *r;
+    size_t px, sizes[6], off = 0;
+    int64_t tokens;
+    int ret;
+
+    if (c->refine < 1)
+        return AVERROR(EINVAL);
+    r = av_mallocz(sizeof(*r));
+    if (!r)
+        return AVERROR(ENOMEM);
+    *pr = r;
+    r->m      = m;
+    r->dnn    = dnn;
+    r->batch  = batch;
+    r->frames = c->frames;
+    r->size   = c->size;
+    r->p      = c->patch;
+    r->R      = c->refine;
+    tokens    = (int64_t)batch * c->frames * (c->size / c->patch) * (c->size / c->patch);
+    px        = (size_t)batch * c->frames * c->size * c->size;
+
+    sizes[0] = align_up(tokens * DIFF_REFINE_FEAT * r->p * r->p * sizeof(float));
+    sizes[1] = align_up(px * CI * sizeof(float));
+    sizes[2] = align_up(px * r->R * sizeof(float));
+    sizes[3] = sizes[2];
+    sizes[4] = align_up(px * 3 * sizeof(float));
+    sizes[5] = align_up(r->R * sizeof(float));
+    for (int i = 0; i < FF_ARRAY_ELEMS(sizes); i++)
+        off += sizes[i];
+    r->arena = av_mallocz(off);
+    if (!r->arena) {
+        ret = AVERROR(ENOMEM);
+        goto fail;
+    }
+    off = 0;
+    r->feat  = (float *)(r->arena + off); off += sizes[0];
+    r->in    = (float *)(r->arena + off); off += sizes[1];
+    r->h1    = (float *)(r->arena + off); off += sizes[2];
+    r->h2    = (float *)(r->arena + off); off += sizes[3];
+    r->out   = (float *)(r->arena + off); off += sizes[4];
+    r->bias1 = (float *)(r->arena + off); off += sizes[5];
+    av_log(log_ctx, AV_LOG_VERBOSE, "pixel refiner plan: %d channels, arena %zu KiB\n",
+           r->R, off >> 10);
+
+    {
+        const int images = batch * c->frames;
+        const DiffConvParams *cp = m->refine_conv;
+        if ((ret = ff_diff_linear_init(dnn, &r->feat_op, &m->refine_feat, tokens, y, dnnl_f32,
+                                       r->feat, dnnl_f32, DIFF_ACT_NONE, "refine_feat")) < 0 ||
+            (ret = conv_init(dnn, &r->conv[0], &r->wpack[0], &cp[0], images, r->size,
+                             r->in, r->bias1, r->h1, 1, "refine1")) < 0 ||
+            (ret = conv_init(dnn, &r->conv[1], &r->wpack[1], &cp[1], images, r->size,
+                             r->h1, cp[1].b, r->h2, 1, "refine2")) < 0 ||
+            (ret = conv_init(dnn, &r->conv[2], &r->wpack[2], &cp[2], images, r->size,
+                             r->h2, cp[2].b, r->out, 0, "refine3")) < 0)
+            goto fail;
+    }
+    return 0;
+fail:
+    ff_diff_refiner_free(pr);
+    return ret;
+}
+
+/* in[image][y][x][0..13] = x0_head (3), x_t (3), the token features (8) */
+static void gather_input(DiffRefiner *r, const float *xt, const float *x0)
+{
+    const int W = r->size, p = r->p, n = W / p, CI = 6 + DIFF_REFINE_FEAT;
+    const int FP = DIFF_REFINE_FEAT * p * p;
+    const size_t plane = (size_t)W * W;
+
+    for (int b = 0; b < r->batch; b++) {
+        for (int t = 0; t < r->frames; t++) {
+            const int img = b * r->frames + t;
+            const float *x0f = x0 + (size_t)img * 3 * plane;
+            const float *xtf = xt + (size_t)t * 3 * plane;
+            const float *ff  = r->feat + (size_t)img * n * n * FP;
+            float *dst = r->in + (size_t)img * plane * CI;
+
+            for (int y = 0; y < W; y++) {
+                for (int x = 0; x < W; x++, dst += CI) {
+                    /* a token's features are ordered (channel, row, column) */
+                    const float *tok = ff + ((size_t)(y / p) * n + x / p) * FP +
+                                       (y % p) * p + x % p;
+                    const size_t o = (size_t)y * W + x;
+                    for (int c = 0; c < 3; c++) {
+                        dst[c]     = x0f[c * plane + o];
+                        dst[3 + c] = xtf[c * plane + o];
+                    }
+                    for (int c = 0; c < DIFF_REFINE_FEAT; c++)
+                        dst[6 + c] = tok[c * p * p];
+                }
+            }
+        }
+    }
+}
+
+int ff_diff_refiner_run(DiffRefiner *r, const float *st, const float *xt, float *x0)
+{
+    const DiffModel *m = r->m;
+    const size_t plane = (size_t)r->size * r->size;
+    const int images = r->batch * r->frames;
+    int ret;
+
+    ff_diff_linear_ref(&m->refine_t, 1, st, r->bias1, DIFF_ACT_NONE);
+    for (int i = 0; i < r->R; i++)
+        r->bias1[i] += m->refine_conv[0].b[i];
+    if ((ret = ff_diff_linear_run(r->dnn, &r->feat_op)) < 0)
+        return ret;
+    gather_input(r, xt, x0);
+    for (int i = 0; i < 3; i++)
+        if ((ret = ff_diff_op_run(r->dnn, &r->conv[i])) < 0)
+            return ret;
+    for (int img = 0; img < images; img++) {
+        const float *o = r->out + (size_t)img * plane * 3;
+        float *dst = x0 + (size_t)img * 3 * plane;
+        for (size_t i = 0; i < plane; i++)
+            for (int c = 0; c < 3; c++)
+                dst[c * plane + i] += o[i * 3 + c];
+    }
+    return 0;
+}
