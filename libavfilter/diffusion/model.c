@@ -160,11 +160,12 @@ static int take_all(Loader *ld)
         LIN(&m->head_nb, "den.head_nb", 8 * D, 3 * p2);
     if (c->refine) {
         const int R = c->refine;
-        LIN(&m->refine_feat, "den.refine_feat", D, DIFF_REFINE_FEAT * p2);
-        LIN(&m->refine_t, "den.refine_t", D, R);
-        if ((ret = take_conv(ld, &m->refine_conv[0], "den.refine1", 6 + DIFF_REFINE_FEAT, R)) < 0 ||
-            (ret = take_conv(ld, &m->refine_conv[1], "den.refine2", R, R)) < 0 ||
-            (ret = take_conv(ld, &m->refine_conv[2], "den.refine3", R, 3)) < 0)
+        DiffRefinerParams *rp = &m->refiner;
+        LIN(&rp->feat, "den.refiner.feat", D, DIFF_REFINE_FEAT * p2);
+        LIN(&rp->time, "den.refiner.time", D, R);
+        if ((ret = take_conv(ld, &rp->conv[0], "den.refiner.conv1", 6 + DIFF_REFINE_FEAT, R)) < 0 ||
+            (ret = take_conv(ld, &rp->conv[1], "den.refiner.conv2", R, R)) < 0 ||
+            (ret = take_conv(ld, &rp->conv[2], "den.refiner.conv3", R, 3)) < 0)
             return ret;
     }
     LIN(&m->events, "den.events", D, DIFF_N_EVENTS);

@@ -50,6 +50,13 @@ typedef struct DiffConvParams {
     float *b;
 } DiffConvParams;
 
+/** The pixel refiner (den.refiner.*, refiner.h), models with refine > 0. */
+typedef struct DiffRefinerParams {
+    DiffLinearParams feat;      /* [DIFF_REFINE_FEAT p^2][dim] */
+    DiffLinearParams time;      /* [refine][dim] */
+    DiffConvParams conv[3];     /* 6 + DIFF_REFINE_FEAT -> refine -> refine -> 3 */
+} DiffRefinerParams;
+
 typedef struct DiffTextLayerParams {
     float *ln1_w, *ln1_b, *ln2_w, *ln2_b;
     DiffLinearParams qkv, out, fc1, fc2;
@@ -73,10 +80,7 @@ typedef struct DiffModel {
     /* denoiser */
     DiffLinearParams patch_in, cameo_in, t_fc1, t_fc2, mod, final_mod, head, events;
     DiffLinearParams head_nb;   /* [3 p^2][8 dim], head_kernel 3 only */
-    /* pixel refiner, refine > 0 only: token features [8 p^2][dim], time
-     * bias [refine][dim], convolutions 14 -> refine -> refine -> 3 */
-    DiffLinearParams refine_feat, refine_t;
-    DiffConvParams refine_conv[3];
+    DiffRefinerParams refiner; /* refine > 0 only */
     float *pos_s, *pos_t, *cameo_pos;
     DiffBlockParams *blocks;
 

@@ -164,15 +164,15 @@ int ff_diff_refiner_init(DiffRefiner **pr, const DiffModel *m, DiffDnn *dnn,
 
     {
         const int images = batch * c->frames;
-        const DiffConvParams *cp = m->refine_conv;
-        if ((ret = ff_diff_linear_init(dnn, &r->feat_op, &m->refine_feat, tokens, y, dnnl_f32,
-                                       r->feat, dnnl_f32, DIFF_ACT_NONE, "refine_feat")) < 0 ||
+        const DiffConvParams *cp = m->refiner.conv;
+        if ((ret = ff_diff_linear_init(dnn, &r->feat_op, &m->refiner.feat, tokens, y, dnnl_f32,
+                                       r->feat, dnnl_f32, DIFF_ACT_NONE, "refiner feat")) < 0 ||
             (ret = conv_init(dnn, &r->conv[0], &r->wpack[0], &cp[0], images, r->size,
-                             r->in, r->bias1, r->h1, 1, "refine1")) < 0 ||
+                             r->in, r->bias1, r->h1, 1, "refiner conv1")) < 0 ||
             (ret = conv_init(dnn, &r->conv[1], &r->wpack[1], &cp[1], images, r->size,
-                             r->h1, cp[1].b, r->h2, 1, "refine2")) < 0 ||
+                             r->h1, cp[1].b, r->h2, 1, "refiner conv2")) < 0 ||
             (ret = conv_init(dnn, &r->conv[2], &r->wpack[2], &cp[2], images, r->size,
-                             r->h2, cp[2].b, r->out, 0, "refine3")) < 0)
+                             r->h2, cp[2].b, r->out, 0, "refiner conv3")) < 0)
             goto fail;
     }
     return 0;
@@ -221,9 +221,9 @@ int ff_diff_refiner_run(DiffRefiner *r, const float *st, const float *xt, float 
     const int images = r->batch * r->frames;
     int ret;
 
-    ff_diff_linear_ref(&m->refine_t, 1, st, r->bias1, DIFF_ACT_NONE);
+    ff_diff_linear_ref(&m->refiner.time, 1, st, r->bias1, DIFF_ACT_NONE);
     for (int i = 0; i < r->R; i++)
-        r->bias1[i] += m->refine_conv[0].b[i];
+        r->bias1[i] += m->refiner.conv[0].b[i];
     if ((ret = ff_diff_linear_run(r->dnn, &r->feat_op)) < 0)
         return ret;
     gather_input(r, xt, x0);

@@ -30,13 +30,13 @@
 
 /**
  * The denoiser's pixel refiner (models with metadata refine > 0; see
- * models/train/denoiser.py and doc/model-format.md).  The head draws x0 as
+ * models/train/refiner.py and doc/model-format.md).  The head draws x0 as
  * linear maps of 8x8 tokens; the refiner adds a correction computed on
  * pixels, frame by frame:
- *   f  = unpatchify(refine_feat(y))              DIFF_REFINE_FEAT channels
- *   h1 = silu(conv3x3([x0_head, x_t, f]) + refine_t(silu(temb)))
- *   h2 = silu(conv3x3(h1))
- *   x0 = x0_head + conv3x3(h2)
+ *   f  = unpatchify(feat(y))                     DIFF_REFINE_FEAT channels
+ *   h1 = silu(conv1([x0_head, x_t, f]) + time(silu(temb)))
+ *   h2 = silu(conv2(h1))
+ *   x0 = x0_head + conv3(h2)
  * with zero padding at the frame's border.  The convolutions are oneDNN
  * primitives planned once for batch * frames images in f32 (also under
  * precision bf16: they are a small part of a step), channels last.
@@ -51,7 +51,7 @@ typedef struct DiffRefiner {
     float *in;          /* [images][size][size][6 + DIFF_REFINE_FEAT] */
     float *h1, *h2;     /* [images][size][size][R] */
     float *out;         /* [images][size][size][3] */
-    float *bias1;       /* [R]: refine1's bias plus this step's time term */
+    float *bias1;       /* [R]: conv1's bias plus this step's time term */
 
     DiffLinearOp feat_op;
     DiffOp conv[3];

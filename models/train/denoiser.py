@@ -38,17 +38,7 @@ frame (zero beyond the border), concatenated in the order (dy, dx) =
 convolution over the token grid whose centre tap is `head`.  head_nb
 starts at zero, so a model trained with head_kernel 1 continues unchanged.
 
-Pixel refiner (refine = R > 0 channels; 0: none): the head's x0 is a linear
-map of 8x8 tokens, and a subject of 12-16 px covers about 2x2 of them, so
-its outline is drawn by four linear maps that each see only their token and
-its neighbours.  The refiner works on pixels, frame by frame:
-  f  = unpatchify(refine_feat(y))                 REFINE_FEAT channels/pixel
-  h1 = silu(conv3x3([x0_head, x_t, f]) + refine_t(silu(temb)))
-  h2 = silu(conv3x3(h1))
-  x0 = x0_head + conv3x3(h2)                      3 channels
-(convolutions with zero padding at the frame's border; weights [out][in][3][3]).
-The last convolution starts at zero, so a model trained without the refiner
-continues unchanged.
+Pixel refiner (refine = R > 0 channels; 0: none): refiner.py.
 """
 import math
 import torch
@@ -56,13 +46,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from text_encoder import attention, MLP
+from refiner import Refiner
 
 IN_CH = 7      # x_t (3) + context (3) + context mask (1)
 CAMEO_CH = 4   # RGBA, premultiplied RGB
 CAMEO_SIZE = 32
 N_EVENTS = 2   # contact, footfall
 TEMB_DIM = 256
-REFINE_FEAT = 8   # token features handed to the pixel refiner, per pixel
 
 
 def timestep_embedding(t, dim=TEMB_DIM):
@@ -173,12 +163,7 @@ class Denoiser(nn.Module):
             self.head_nb = nn.Linear(8 * dim, 3 * patch * patch)
             zero.append(self.head_nb)
         if refine:
-            self.refine_feat = nn.Linear(dim, REFINE_FEAT * patch * patch)
-            self.refine_t = nn.Linear(dim, refine)
-            self.refine1 = nn.Conv2d(6 + REFINE_FEAT, refine, 3, padding=1)
-            self.refine2 = nn.Conv2d(refine, refine, 3, padding=1)
-            self.refine3 = nn.Conv2d(refine, 3, 3, padding=1)
-            zero.append(self.refine3)
+            self.refiner = Refiner(dim, patch, refine)
         for n in zero:
             nn.init.zeros_(n.weight)
             nn.init.zeros_(n.bias)
@@ -223,16 +208,6 @@ class Denoiser(nn.Module):
             out = out + self.head_nb(neighbour_tokens(y, T, H // p))
         x0 = unpatchify(out, T, 3, H, W, p)
         if self.refine:
-            x0 = x0 + self.refine_pixels(x0, xt, y, st)
+            x0 = x0 + self.refiner(x0, xt, y, st)
         ev = self.events(y.view(B, T, S, D).mean(2))
         return x0, ev
-
-    def refine_pixels(self, x0, xt, y, st):
-        """The pixel refiner's correction to x0 (see the module's comment)."""
-        B, T, _, H, W = x0.shape
-        f = unpatchify(self.refine_feat(y), T, REFINE_FEAT, H, W, self.patch)
-        inp = torch.cat([x0, xt.to(x0.dtype), f], 2).reshape(B * T, -1, H, W)
-        bias = self.refine_t(st)[:, None, :, None, None].expand(B, T, self.refine, 1, 1)
-        h = F.silu(self.refine1(inp) + bias.reshape(B * T, self.refine, 1, 1))
-        h = F.silu(self.refine2(h))
-        return self.refine3(h).view(B, T, 3, H, W)

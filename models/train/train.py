@@ -195,7 +195,7 @@ def main():
                          "(the ones the evaluation finds hardest)")
     ap.add_argument("--train-only", default="",
                     help="train only the parameters whose names start with this prefix "
-                    "(e.g. den.refine: a new pixel refiner on a frozen network; the frozen "
+                    "(e.g. den.refiner.: a new pixel refiner on a frozen network; the frozen "
                     "part then needs no backward pass)")
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
@@ -242,7 +242,7 @@ def main():
         # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero;
         # a file without a refiner into a model with one: it starts as identity
         missing, unexpected = model.load_state_dict(tensors, strict=False)
-        new = ("den.head_nb.", "den.refine")
+        new = ("den.head_nb.", "den.refiner.")
         assert not unexpected and all(k.startswith(new) for k in missing), \
             "%s has another architecture" % args.init
         ema.load_state_dict(model.state_dict())
