@@ -50,10 +50,15 @@ def main():
     with torch.no_grad():
         for t in [float(v) for v in args.levels.split(",")]:
             eps = torch.randn(x0.shape, generator=g)
-            xh, _ = m((1 - t) * x0 + t * eps, torch.full((len(clips),), t), z, z[:, :, :1], tok)
+            xt = (1 - t) * x0 + t * eps
+            xh, _ = m(xt, torch.full((len(clips),), t), z, z[:, :, :1], tok)
             err = (xh - x0) ** 2
-            print("t %.2f x0 mse %.4f, on the subject %.4f (per-clip-mean baseline %.4f)"
-                  % (t, float(err.mean()), float(err[subj].mean()), base))
+            # x_t itself as the estimate (no denoising at all): at low noise a
+            # network should never do worse than this
+            own = float(((xt - x0) ** 2)[subj].mean())
+            print("t %.2f x0 mse %.4f, on the subject %.4f (x_t itself %.4f; "
+                  "per-clip-mean baseline %.4f)"
+                  % (t, float(err.mean()), float(err[subj].mean()), own, base))
 
 
 if __name__ == "__main__":
