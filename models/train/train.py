@@ -47,7 +47,7 @@ import torch.nn.functional as F
 
 import vocab as V
 from world import World
-from model import SoragenModel, DEFAULT_CONFIG, export, full_config
+from model import SoragenModel, DEFAULT_CONFIG, full_config, save_safetensors
 
 
 def cameo_tensor(rgba):
@@ -324,7 +324,9 @@ def main():
     if args.export:
         ema.vocab = model.vocab
         ema.config = model.config
-        export(ema, args.export)
+        # the provenance export.py writes too: --init reads the step back
+        md = dict(ema.metadata(), train_step=str(step), train_clips=str(seen), weights="ema")
+        save_safetensors(args.export, ema.state_dict(), md)
         print(f"exported {args.export}", flush=True)
 
 
