@@ -258,6 +258,30 @@ static int open_fixture(const char *dir, const char *prefix, DiffModel **m,
     return 0;
 }
 
+/* both precisions on the fixture PREFIX, whose model must load with the
+ * given head_kernel and refine */
+static int run_variant(const char *dir, const char *prefix, int head_kernel, int refine,
+                       const char *label)
+{
+    DiffModel *m = NULL;
+    SafetensorsFile *ref = NULL;
+
+    if (open_fixture(dir, prefix, &m, &ref) < 0)
+        return -1;
+    if (m->cfg.head_kernel != head_kernel || m->cfg.refine != refine) {
+        printf("FAIL %s-model.safetensors loads with head_kernel %d and refine %d, not %d and %d\n",
+               prefix, m->cfg.head_kernel, m->cfg.refine, head_kernel, refine);
+        ff_safetensors_free(&ref);
+        ff_diff_model_free(&m);
+        return -1;
+    }
+    run_precision(m, ref, 0, label);
+    run_precision(m, ref, 1, label);
+    ff_safetensors_free(&ref);
+    ff_diff_model_free(&m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
@@ -310,28 +334,11 @@ int main(int argc, char **argv)
     ff_diff_model_free(&m);
 
     /* head_kernel 3: pixels of a patch from its token and its 8 neighbours */
-    if (open_fixture(dir, "tiny3", &m, &ref) < 0)
+    if (run_variant(dir, "tiny3", 3, 0, "k3 ") < 0)
         return 1;
-    if (m->cfg.head_kernel != 3) {
-        printf("FAIL tiny3-model.safetensors loads with head_kernel %d, not 3\n", m->cfg.head_kernel);
-        return 1;
-    }
-    run_precision(m, ref, 0, "k3 ");
-    run_precision(m, ref, 1, "k3 ");
-    ff_safetensors_free(&ref);
-    ff_diff_model_free(&m);
-
     /* the pixel refiner: three 3x3 convolutions after the head */
-    if (open_fixture(dir, "tinyr", &m, &ref) < 0)
+    if (run_variant(dir, "tinyr", 3, 6, "refine ") < 0)
         return 1;
-    if (m->cfg.refine != 6) {
-        printf("FAIL tinyr-model.safetensors loads with refine %d, not 6\n", m->cfg.refine);
-        return 1;
-    }
-    run_precision(m, ref, 0, "refine ");
-    run_precision(m, ref, 1, "refine ");
-    ff_safetensors_free(&ref);
-    ff_diff_model_free(&m);
     printf("%s\n", failures ? "engine_test: FAILED" : "engine_test: passed");
     return !!failures;
 }

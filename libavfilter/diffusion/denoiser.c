@@ -33,12 +33,6 @@
 
 enum { L_S_QKV, L_S_OUT, L_T_QKV, L_T_OUT, L_X_Q, L_X_OUT, L_FC1, L_FC2, L_PER_BLOCK };
 
-#define ALIGN 64
-static size_t align_up(size_t n)
-{
-    return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-}
-
 int ff_diff_cameo_len(const DiffModel *m)
 {
     int n = DIFF_CAMEO_SIZE / m->cfg.patch;
@@ -145,22 +139,22 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
         s3 = ff_diff_attention_scores_size(1, xb, d->N, d->ctx_max);
         d->scores_size = FFMAX3(s1, s2, s3);
     }
-    sz_x   = align_up(rows * d->D * sizeof(float));
-    sz_y   = align_up(rows * d->D * d->esz);
-    sz_qkv = align_up(rows * 3 * d->D * d->esz);
-    sz_hid = align_up(rows * 4 * d->D * d->esz);
+    sz_x   = ff_diff_align(rows * d->D * sizeof(float));
+    sz_y   = ff_diff_align(rows * d->D * d->esz);
+    sz_qkv = ff_diff_align(rows * 3 * d->D * d->esz);
+    sz_hid = ff_diff_align(rows * 4 * d->D * d->esz);
     if (c->head_kernel == 3) {
-        sz_nb  = align_up(rows * 8 * d->D * sizeof(float));
-        sz_hnb = align_up(rows * 3 * d->p * d->p * sizeof(float));
+        sz_nb  = ff_diff_align(rows * 8 * d->D * sizeof(float));
+        sz_hnb = ff_diff_align(rows * 3 * d->p * d->p * sizeof(float));
     }
     {
         size_t sizes[] = {
             sz_x, sz_x, sz_y, sz_qkv, sz_y, sz_hid,
-            align_up((size_t)d->N * DIFF_IN_CH * d->p * d->p * sizeof(float)),
-            align_up(rows * 3 * d->p * d->p * sizeof(float)),
-            align_up(d->scores_size), align_up(d->scores_size / 2),
-            align_up(21 * d->D * sizeof(float)),
-            align_up((DIFF_TEMB_DIM + 2 * d->D) * sizeof(float)),
+            ff_diff_align((size_t)d->N * DIFF_IN_CH * d->p * d->p * sizeof(float)),
+            ff_diff_align(rows * 3 * d->p * d->p * sizeof(float)),
+            ff_diff_align(d->scores_size), ff_diff_align(d->scores_size / 2),
+            ff_diff_align(21 * d->D * sizeof(float)),
+            ff_diff_align((DIFF_TEMB_DIM + 2 * d->D) * sizeof(float)),
             sz_nb, sz_hnb,
         };
         for (int i = 0; i < FF_ARRAY_ELEMS(sizes); i++)

@@ -45,11 +45,7 @@ int ff_diff_linear_init(DiffDnn *d, DiffLinearOp *l, const DiffLinearParams *p,
                         enum DiffActivation act, const char *what)
 {
     dnnl_memory_desc_t src_md, wany_md, wuser_md, bias_md, dst_md;
-    const dnnl_memory_desc_t *wmd;
     dnnl_matmul_desc_t desc;
-    dnnl_primitive_attr_t attr = NULL;
-    dnnl_primitive_desc_t pd   = NULL;
-    dnnl_post_ops_t po = NULL;
     dnnl_dims_t wdims = { p->in, p->out };
     int64_t sdims[2] = { rows, p->in }, ddims[2] = { rows, p->out };
     int64_t bdims[2] = { 1, p->out };
@@ -68,33 +64,11 @@ int ff_diff_linear_init(DiffDnn *d, DiffLinearOp *l, const DiffLinearParams *p,
         av_log(d->log_ctx, AV_LOG_ERROR, "%s: bad matmul shapes\n", what);
         return AVERROR(EINVAL);
     }
-    if (dnnl_primitive_attr_create(&attr) != dnnl_success)
-        return AVERROR(ENOMEM);
-    if (act == DIFF_ACT_GELU_TANH) {
-        if (dnnl_post_ops_create(&po) != dnnl_success ||
-            dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_gelu_tanh, 0.0f, 0.0f) != dnnl_success ||
-            dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success) {
-            ret = AVERROR_EXTERNAL;
-            goto end;
-        }
-    }
-    ret = ff_diff_op_create(d, &l->op, &desc, attr, &pd, what);
-    if (ret < 0)
-        goto end;
-    wmd = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    if ((ret = ff_diff_reorder_alloc(d, &wuser_md, p->w, wmd, &l->wpack)) < 0 ||
-        (ret = ff_diff_op_arg(d, &l->op, DNNL_ARG_SRC, &src_md, src)) < 0 ||
-        (ret = ff_diff_op_arg(d, &l->op, DNNL_ARG_WEIGHTS, wmd, l->wpack)) < 0 ||
-        (ret = ff_diff_op_arg(d, &l->op, DNNL_ARG_BIAS, &bias_md, p->b)) < 0 ||
-        (ret = ff_diff_op_arg(d, &l->op, DNNL_ARG_DST, &dst_md, dst)) < 0)
-        goto end;
-end:
-    if (pd)
-        dnnl_primitive_desc_destroy(pd);
-    if (po)
-        dnnl_post_ops_destroy(po);
-    dnnl_primitive_attr_destroy(attr);
-    return ret;
+    return ff_diff_weighted_op_create(d, &l->op, &l->wpack, &desc,
+                                      act == DIFF_ACT_GELU_TANH ? dnnl_eltwise_gelu_tanh :
+                                                                  dnnl_alg_kind_undef, 0.0f,
+                                      &wuser_md, p->w, &src_md, src, &bias_md, p->b,
+                                      &dst_md, dst, what);
 }
 
 int ff_diff_linear_run(DiffDnn *d, DiffLinearOp *l)

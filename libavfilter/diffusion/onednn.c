@@ -232,3 +232,43 @@ int ff_diff_reorder_alloc(DiffDnn *d, const dnnl_memory_desc_t *src_md,
         return ff_diff_dnn_error(d->log_ctx, st, "weight reorder");
     return 0;
 }
+
+int ff_diff_weighted_op_create(DiffDnn *d, DiffOp *op, void **wpack,
+                               const_dnnl_op_desc_t desc, dnnl_alg_kind_t act, float alpha,
+                               const dnnl_memory_desc_t *wuser_md, const float *w,
+                               const dnnl_memory_desc_t *src_md, void *src,
+                               const dnnl_memory_desc_t *bias_md, const float *bias,
+                               const dnnl_memory_desc_t *dst_md, void *dst, const char *what)
+{
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_primitive_desc_t pd   = NULL;
+    dnnl_post_ops_t po = NULL;
+    const dnnl_memory_desc_t *wmd;
+    int ret;
+
+    if (dnnl_primitive_attr_create(&attr) != dnnl_success)
+        return AVERROR(ENOMEM);
+    if (act != dnnl_alg_kind_undef &&
+        (dnnl_post_ops_create(&po) != dnnl_success ||
+         dnnl_post_ops_append_eltwise(po, 1.0f, act, alpha, 0.0f) != dnnl_success ||
+         dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success)) {
+        ret = AVERROR_EXTERNAL;
+        goto end;
+    }
+    if ((ret = ff_diff_op_create(d, op, desc, attr, &pd, what)) < 0)
+        goto end;
+    wmd = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    if ((ret = ff_diff_reorder_alloc(d, wuser_md, w, wmd, wpack)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_SRC, src_md, src)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_WEIGHTS, wmd, *wpack)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_BIAS, bias_md, (void *)bias)) < 0 ||
+        (ret = ff_diff_op_arg(d, op, DNNL_ARG_DST, dst_md, dst)) < 0)
+        goto end;
+end:
+    if (pd)
+        dnnl_primitive_desc_destroy(pd);
+    if (po)
+        dnnl_post_ops_destroy(po);
+    dnnl_primitive_attr_destroy(attr);
+    return ret;
+}

@@ -86,6 +86,26 @@ int  ff_diff_op_run(DiffDnn *d, DiffOp *op);
 void ff_diff_op_free(DiffOp *op);
 
 /**
+ * A primitive with weights and a bias (matmul, convolution): create it from
+ * desc (weights "any") with an optional element-wise post-op (act
+ * dnnl_alg_kind_undef: none; alpha as oneDNN defines it for act), prepack
+ * the user's weights w (layout wuser_md) once into the layout the primitive
+ * chose (*wpack, caller frees), and bind src, weights, bias and dst.
+ */
+int  ff_diff_weighted_op_create(DiffDnn *d, DiffOp *op, void **wpack,
+                                const_dnnl_op_desc_t desc, dnnl_alg_kind_t act, float alpha,
+                                const dnnl_memory_desc_t *wuser_md, const float *w,
+                                const dnnl_memory_desc_t *src_md, void *src,
+                                const dnnl_memory_desc_t *bias_md, const float *bias,
+                                const dnnl_memory_desc_t *dst_md, void *dst, const char *what);
+
+/** Round a buffer size up to the 64 bytes the arenas align their parts to. */
+static inline size_t ff_diff_align(size_t n)
+{
+    return (n + 63) & ~(size_t)63;
+}
+
+/**
  * Reorder src (user layout) into a newly allocated buffer of layout dst_md.
  * Used once at init to prepack weights.
  */

@@ -27,12 +27,6 @@
 
 #include "refiner.h"
 
-#define ALIGN 64
-static size_t align_up(size_t n)
-{
-    return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-}
-
 /* logical dims (images, channels, size, size), stored channels last */
 static int image_md(dnnl_memory_desc_t *md, int images, int ch, int size)
 {
@@ -47,11 +41,7 @@ static int conv_init(DiffDnn *d, DiffOp *op, void **wpack, const DiffConvParams 
                      int silu, const char *what)
 {
     dnnl_memory_desc_t src_md, dst_md, bias_md, wuser_md, wany_md;
-    const dnnl_memory_desc_t *wmd;
     dnnl_convolution_desc_t desc;
-    dnnl_primitive_attr_t attr = NULL;
-    dnnl_primitive_desc_t pd   = NULL;
-    dnnl_post_ops_t po = NULL;
     const int64_t wdims[4] = { p->out, p->in, 3, 3 };
     const int64_t bdims[1] = { p->out };
     dnnl_dims_t wd = { p->out, p->in, 3, 3 };
@@ -70,33 +60,11 @@ static int conv_init(DiffDnn *d, DiffOp *op, void **wpack, const DiffConvParams 
         av_log(d->log_ctx, AV_LOG_ERROR, "%s: bad convolution shapes\n", what);
         return AVERROR(EINVAL);
     }
-    if (dnnl_primitive_attr_create(&attr) != dnnl_success)
-        return AVERROR(ENOMEM);
-    if (silu) {
-        /* oneDNN's swish is x * sigmoid(alpha x) */
-        if (dnnl_post_ops_create(&po) != dnnl_success ||
-            dnnl_post_ops_append_eltwise(po, 1.0f, dnnl_eltwise_swish, 1.0f, 0.0f) != dnnl_success ||
-            dnnl_primitive_attr_set_post_ops(attr, po) != dnnl_success) {
-            ret = AVERROR_EXTERNAL;
-            goto end;
-        }
-    }
-    if ((ret = ff_diff_op_create(d, op, &desc, attr, &pd, what)) < 0)
-        goto end;
-    wmd = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    if ((ret = ff_diff_reorder_alloc(d, &wuser_md, p->w, wmd, wpack)) < 0 ||
-        (ret = ff_diff_op_arg(d, op, DNNL_ARG_SRC, &src_md, src)) < 0 ||
-        (ret = ff_diff_op_arg(d, op, DNNL_ARG_WEIGHTS, wmd, *wpack)) < 0 ||
-        (ret = ff_diff_op_arg(d, op, DNNL_ARG_BIAS, &bias_md, (void *)bias)) < 0 ||
-        (ret = ff_diff_op_arg(d, op, DNNL_ARG_DST, &dst_md, dst)) < 0)
-        goto end;
-end:
-    if (pd)
-        dnnl_primitive_desc_destroy(pd);
-    if (po)
-        dnnl_post_ops_destroy(po);
-    dnnl_primitive_attr_destroy(attr);
-    return ret;
+    /* oneDNN's swish is x * sigmoid(alpha x): silu with alpha 1 */
+    return ff_diff_weighted_op_create(d, op, wpack, &desc,
+                                      silu ? dnnl_eltwise_swish : dnnl_alg_kind_undef, 1.0f,
+                                      &wuser_md, p->w, &src_md, src, &bias_md, bias,
+                                      &dst_md, dst, what);
 }
 
 void ff_diff_refiner_free(DiffRefiner **pr)
@@ -139,12 +107,12 @@ int ff_diff_refiner_init(DiffRefiner **pr, const DiffModel *m, DiffDnn *dnn,
     tokens    = (int64_t)batch * c->frames * (c->size / c->patch) * (c->size / c->patch);
     px        = (size_t)batch * c->frames * c->size * c->size;
 
-    sizes[0] = align_up(tokens * DIFF_REFINE_FEAT * r->p * r->p * sizeof(float));
-    sizes[1] = align_up(px * CI * sizeof(float));
-    sizes[2] = align_up(px * r->R * sizeof(float));
+    sizes[0] = ff_diff_align(tokens * DIFF_REFINE_FEAT * r->p * r->p * sizeof(float));
+    sizes[1] = ff_diff_align(px * CI * sizeof(float));
+    sizes[2] = ff_diff_align(px * r->R * sizeof(float));
     sizes[3] = sizes[2];
-    sizes[4] = align_up(px * 3 * sizeof(float));
-    sizes[5] = align_up(r->R * sizeof(float));
+    sizes[4] = ff_diff_align(px * 3 * sizeof(float));
+    sizes[5] = ff_diff_align(r->R * sizeof(float));
     for (int i = 0; i < FF_ARRAY_ELEMS(sizes); i++)
         off += sizes[i];
     r->arena = av_mallocz(off);
