@@ -799,6 +799,8 @@ static int emit_window(AVFilterContext *ctx)
         snprintf(buf, sizeof(buf), "%d", s->steps);
         av_dict_set(&out->metadata, "lavfi.remix.steps", buf, 0);
         av_dict_set(&out->metadata, "lavfi.remix.model", av_basename(s->model->path), 0);
+        snprintf(buf, sizeof(buf), "%"PRId64, s->window);
+        av_dict_set(&out->metadata, "lavfi.remix.window", buf, 0);
         av_frame_free(&s->masks[i]);
         if ((ret = ff_filter_frame(outlink, out)) < 0)
             break;

@@ -66,7 +66,8 @@ def sheets(args):
                             guidance=E.GUIDANCE, remix_strength=0, remix_options="")
     rng = np.random.default_rng(2468)
     outs, boxes, pairs = [], [], []
-    for i, s, to, big, out, loc, _, box in E.remix_clips(ev, args.clips, seed=args.remix_seed):
+    for i, s, to, big, out, loc, _, box, win in E.remix_clips(ev, args.clips,
+                                                            seed=args.remix_seed):
         outs.append(out)
         boxes.append(box)
         pairs.append((i, 7, 1))

@@ -70,8 +70,9 @@ def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler
 
 def remix_clips(args, n_clips, size=128, seed=4242):
     """The remix eval's clips: yields (index, world sample, 'to' word,
-    input [16, size, size, 3], output, located, subject mask [16, size, size]
-    and its box (the mask's bounding box grown by 8 px, per frame)).  The same clips for the
+    input [16, size, size, 3], output, located, subject mask [16, size, size],
+    its box (the mask's bounding box grown by 8 px, per frame), and the
+    number of the window that made each output frame (lavfi.remix.window)).  The same clips for the
     same seed, so evaluate.py and boundary.py judge the same outputs."""
     world = Wd.World(frames=16)
     rng = np.random.default_rng(seed)
@@ -89,7 +90,7 @@ def remix_clips(args, n_clips, size=128, seed=4242):
             ":" + args.remix_options if args.remix_options else "")
         cmd = [args.ffmpeg, "-nostdin", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", "%dx%d" % (size, size), "-r", "8", "-i", "-", "-vf",
-               graph + ",metadata=mode=print:key=lavfi.remix.located:file=/dev/stderr",
+               graph + ",metadata=mode=print:file=/dev/stderr",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
         p = subprocess.run(cmd, input=big.tobytes(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            check=True)
@@ -100,7 +101,12 @@ def remix_clips(args, n_clips, size=128, seed=4242):
             ys, xs = np.nonzero(m[t])
             if len(ys):
                 box[t, max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
-        yield i, s, to, big, out, b"located=1" in p.stderr, m, box
+        win = [int(l.split(b"=")[1]) for l in p.stderr.splitlines()
+               if l.startswith(b"lavfi.remix.window=")]
+        if len(win) != len(out):
+            raise SystemExit("%s printed lavfi.remix.window for %d of %d frames: a build older "
+                             "than the eval?" % (args.ffmpeg, len(win), len(out)))
+        yield i, s, to, big, out, b"lavfi.remix.located=1" in p.stderr, m, box, np.array(win)
 
 
 def box_flicker(clip, box):
@@ -119,8 +125,10 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     Reports PSNR outside the subject's dilated box against the input (the
     filter pastes only inside its region, so this measures how much of
     the background the region took), share of subject pixels changed,
-    whether the tracker sees Y afterwards, flicker at the window
-    boundary (frames 7 -> 8) against within-window flicker, over the whole
+    whether the tracker sees Y afterwards, flicker across the window
+    boundaries (the frame pairs whose lavfi.remix.window differs: 7 -> 8
+    and 13 -> 14 with the default overlap) against flicker between the
+    frames of one window, over the whole
     frame and inside the subject's box (where a change of the new subject
     at the boundary would show; the input's own figures, its subject's
     motion alone, beside them), and whether the tracker reads the same
@@ -128,7 +136,7 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
     box_edge, box_in, src_edge, src_in = [], [], [], []
     same_id, same_src = [], []
-    for i, s, to, big, out, loc, m, box in remix_clips(args, n_clips, size, seed):
+    for i, s, to, big, out, loc, m, box, win in remix_clips(args, n_clips, size, seed):
         located.append(loc)
         d = (out.astype(np.float64) - big) ** 2
         mse = d[~box].mean()
@@ -140,14 +148,15 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         same_id.append(halves[0] is not None and halves[0] == halves[1])
         src = s["frames"]
         same_src.append(tr.track(src[:8])["subject"] == tr.track(src[8:])["subject"] == s["subject"])
+        edge = win[1:] != win[:-1]
         diff = np.abs(out[1:].astype(np.float64) - out[:-1]).mean(axis=(1, 2, 3))
-        fl_edge.append(diff[7])
-        fl_in.append(np.mean(np.delete(diff, 7)))
+        fl_edge.append(diff[edge].mean())
+        fl_in.append(diff[~edge].mean())
         bo, bi = box_flicker(out, box), box_flicker(big, box)
-        box_edge.append(bo[7])
-        box_in.append(np.mean(np.delete(bo, 7)))
-        src_edge.append(bi[7])
-        src_in.append(np.mean(np.delete(bi, 7)))
+        box_edge.append(bo[edge].mean())
+        box_in.append(bo[~edge].mean())
+        src_edge.append(bi[edge].mean())
+        src_in.append(bi[~edge].mean())
         print("  remix clip %2d: %s -> %s on %s: PSNR outside %.1f dB, subject changed %.2f, "
               "tracker sees %s / %s, box flicker %.1f at the boundary, %.1f inside" % (
                   i, s["subject"], to, s["background"], psnr_out[-1], changed_in[-1], halves[0],
@@ -160,8 +169,9 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     print("subject pixels changed: %.1f %%" % (100 * np.mean(changed_in)))
     print("located: %d of %d; tracker sees the 'to' subject: %.1f %%" % (
         sum(located), len(located), 100 * np.mean(ident)))
-    print("flicker at the window boundary %.2f vs %.2f inside windows (mean abs frame change, 0..255)" % (
-        np.mean(fl_edge), np.mean(fl_in)))
+    print("flicker across window boundaries %.2f vs %.2f inside windows (mean abs frame change, "
+          "0..255; boundaries after frames %s)" % (
+        np.mean(fl_edge), np.mean(fl_in), ", ".join(str(t) for t in np.nonzero(edge)[0])))
     print("  inside the subject's box: %.2f vs %.2f (the input's: %.2f vs %.2f); boundary above "
           "1.5x the clip's inside figure in %d of %d clips" % (
               np.mean(box_edge), np.mean(box_in), np.mean(src_edge), np.mean(src_in),
