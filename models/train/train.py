@@ -161,6 +161,33 @@ def sample_t(B, gen, uniform_share=0.5, high_share=0.0):
     return t.clamp(0.02, 1.0)
 
 
+# the projections that write into a block's residual stream
+BLOCK_OUTPUTS = ("s_out.", "t_out.", "x_out.", "mlp.fc2.")
+
+
+def grow_depth(tensors, old, new):
+    """Deepen a trained denoiser without changing what it computes: the
+    new - old extra blocks are spread between the old ones (inserted after
+    old blocks k * old // extra); each starts as a copy of the block before
+    it with its output projections zeroed, so it adds nothing to the
+    residual stream until training moves those projections."""
+    extra = new - old
+    after = [k * old // extra for k in range(extra)]
+    order = []   # for each new position: (old block, zeroed outputs)
+    for i in range(old):
+        order.append((i, False))
+        order += [(i, True)] * after.count(i)
+    out = {k: v for k, v in tensors.items() if not k.startswith("den.blocks.")}
+    for pos, (i, fresh) in enumerate(order):
+        src = "den.blocks.%d." % i
+        for k, v in tensors.items():
+            if k.startswith(src):
+                name = k[len(src):]
+                zero = fresh and name.startswith(BLOCK_OUTPUTS)
+                out["den.blocks.%d.%s" % (pos, name)] = torch.zeros_like(v) if zero else v.clone()
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=os.path.expanduser("~/.cache/soragen/ckpt"))
@@ -202,7 +229,8 @@ def main():
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
     ap.add_argument("--init", default="", help="start from these safetensors weights (e.g. the "
                     "shipped model) when --ckpt holds no checkpoint: training goes on across "
-                    "machines with a fresh optimiser")
+                    "machines with a fresh optimiser; a file with fewer blocks than "
+                    "--depth is deepened without changing its output (grow_depth())")
     for k, v in DEFAULT_CONFIG.items():
         ap.add_argument("--" + k.replace("_", "-"), type=int, default=v)
     args = ap.parse_args()
@@ -239,6 +267,10 @@ def main():
     elif args.init:
         from model import load_safetensors
         tensors, md = load_safetensors(args.init)
+        file_depth = int(md.get("depth", cfg["depth"]))
+        if file_depth < cfg["depth"]:
+            tensors = grow_depth(tensors, file_depth, cfg["depth"])
+            print(f"{args.init}: {file_depth} blocks grown to {cfg['depth']}", flush=True)
         # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero;
         # a file without a refiner into a model with one: it starts as identity
         missing, unexpected = model.load_state_dict(tensors, strict=False)
