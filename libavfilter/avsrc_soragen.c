@@ -79,6 +79,7 @@ typedef struct SoragenContext {
     int steps;
     float guidance;
     int method;
+    float churn;
     char *model_path;
     int threads;
     int precision;
@@ -166,6 +167,7 @@ static const AVOption soragen_options[] = {
     { "sampler",   "set the sampling method",            OFFSET(method),     AV_OPT_TYPE_INT,        { .i64 = DIFF_SAMPLER_EULER }, 0, 1, V | R, .unit = "sampler" },
         { "euler", "first order",  0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_EULER }, 0, 0, V | R, .unit = "sampler" },
         { "heun",  "second order", 0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_HEUN },  0, 0, V | R, .unit = "sampler" },
+    { "churn",     "set fresh noise per sampling step, -1: auto", OFFSET(churn), AV_OPT_TYPE_FLOAT, { .dbl = -1 }, -1, 0.99, V | R },
     { "model",     "set the model file",                 OFFSET(model_path), AV_OPT_TYPE_STRING,     { .str = NULL },  0, 0, V },
     { "threads",   "set engine threads, 0: all cores",   OFFSET(threads),    AV_OPT_TYPE_INT,        { .i64 = 0 },     0, 256, V },
     { "precision", "set the network's arithmetic",       OFFSET(precision),  AV_OPT_TYPE_INT,        { .i64 = PRECISION_F32 }, 0, 1, V, .unit = "precision" },
@@ -382,6 +384,7 @@ static int query_formats(AVFilterContext *ctx)
 static av_cold int init(AVFilterContext *ctx)
 {
     SoragenContext *s = ctx->priv;
+    float churn;
     int ret;
 
     if ((ret = ff_diff_model_open(&s->model, s->model_path, ctx)) < 0)
@@ -397,6 +400,8 @@ static av_cold int init(AVFilterContext *ctx)
         av_log(ctx, AV_LOG_ERROR, "Invalid frame rate %d/%d\n", s->frame_rate.num, s->frame_rate.den);
         return AVERROR(EINVAL);
     }
+    if ((ret = ff_diff_sampler_churn(s->churn, s->method, &churn, ctx)) < 0)
+        return ret;
     s->used_seed = s->seed >= 0 ? s->seed : av_get_random_seed();
     if (s->audio && !(s->sounds_path && !strcmp(s->sounds_path, "none"))) {
         char *bank = s->sounds_path ? av_strdup(s->sounds_path) :
@@ -550,6 +555,7 @@ static int start_chunk(AVFilterContext *ctx)
     const DiffModelConfig *c = &s->model->cfg;
     const size_t plane = (size_t)c->size * c->size, fsz = 3 * plane;
     const int known = s->chunk ? s->overlap : 0;
+    float churn;
     int ret;
 
     if (s->context_dirty && (ret = update_context(ctx)) < 0)
@@ -569,8 +575,10 @@ static int start_chunk(AVFilterContext *ctx)
         for (size_t i = 0; i < plane; i++)
             s->ctx_mask[f * plane + i] = 1.0f;
     }
+    if ((ret = ff_diff_sampler_churn(s->churn, s->method, &churn, ctx)) < 0)
+        return ret;
     ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->chunk, s->steps,
-                                s->batch > 1 ? s->guidance : 1.0f, s->method,
+                                s->batch > 1 ? s->guidance : 1.0f, s->method, churn,
                                 s->ctx_clip, s->ctx_mask, 1.0f, NULL);
     if (ret < 0)
         return ret;
@@ -775,6 +783,8 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     av_dict_set(&out->metadata, "lavfi.soragen.steps", buf, 0);
     snprintf(buf, sizeof(buf), "%g", s->guidance);
     av_dict_set(&out->metadata, "lavfi.soragen.guidance", buf, 0);
+    snprintf(buf, sizeof(buf), "%g", s->sampler.churn);
+    av_dict_set(&out->metadata, "lavfi.soragen.churn", buf, 0);
     av_dict_set(&out->metadata, "lavfi.soragen.model", av_basename(s->model->path), 0);
     snprintf(buf, sizeof(buf), "%"PRId64, i0);
     av_dict_set(&out->metadata, "lavfi.soragen.native_frame", buf, 0);
@@ -860,6 +870,17 @@ static int process_command(AVFilterContext *ctx, const char *cmd, const char *ar
     if (!strcmp(cmd, "guidance") && s->batch < 2) {
         av_log(ctx, AV_LOG_ERROR, "guidance was 1 at start: the unguided plan cannot change it\n");
         return AVERROR(EINVAL);
+    }
+    if (!strcmp(cmd, "churn") || !strcmp(cmd, "sampler")) {
+        float churn_was = s->churn, churn;
+        int method_was = s->method;
+        if ((ret = ff_filter_process_command(ctx, cmd, args, res, res_len, flags)) < 0)
+            return ret;
+        if ((ret = ff_diff_sampler_churn(s->churn, s->method, &churn, ctx)) < 0) {
+            s->churn  = churn_was; /* keep sampling as before */
+            s->method = method_was;
+        }
+        return ret;
     }
     ret = ff_filter_process_command(ctx, cmd, args, res, res_len, flags);
     if (ret >= 0 && !strcmp(cmd, "seed") && s->seed >= 0)

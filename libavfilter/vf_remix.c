@@ -91,6 +91,7 @@ typedef struct RemixContext {
     int steps;
     float guidance;
     int method;
+    float churn, used_churn;
     char *model_path;
     int threads;
     int precision;
@@ -147,6 +148,7 @@ static const AVOption remix_options[] = {
     { "steps",     "set sampling steps per window",       OFFSET(steps),      AV_OPT_TYPE_INT,    { .i64 = 20 },   1, 1000, FLAGS },
     { "guidance",  "set classifier-free guidance scale",  OFFSET(guidance),   AV_OPT_TYPE_FLOAT,  { .dbl = 3.0 },  0, 30, FLAGS },
     { "sampler",   "set the sampling method",             OFFSET(method),     AV_OPT_TYPE_INT,    { .i64 = DIFF_SAMPLER_EULER }, 0, 1, FLAGS, .unit = "sampler" },
+    { "churn",     "set fresh noise per sampling step, -1: auto", OFFSET(churn), AV_OPT_TYPE_FLOAT, { .dbl = -1 }, -1, 0.99, FLAGS },
         { "euler", "first order",  0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_EULER }, 0, 0, FLAGS, .unit = "sampler" },
         { "heun",  "second order", 0, AV_OPT_TYPE_CONST, { .i64 = DIFF_SAMPLER_HEUN },  0, 0, FLAGS, .unit = "sampler" },
     { "model",     "set the model file",                  OFFSET(model_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
@@ -251,6 +253,8 @@ static av_cold int init(AVFilterContext *ctx)
             return AVERROR(EINVAL);
         }
     }
+    if ((ret = ff_diff_sampler_churn(s->churn, s->method, &s->used_churn, ctx)) < 0)
+        return ret;
     if (s->overlap >= s->model->cfg.frames) {
         av_log(ctx, AV_LOG_ERROR, "overlap %d must be below the model's %d frames per window\n",
                s->overlap, s->model->cfg.frames);
@@ -651,7 +655,7 @@ static int start_window(AVFilterContext *ctx)
         return 1; /* nothing to generate */
     }
     ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
-                                s->guidance, s->method, s->ctx_clip, s->ctx_mask,
+                                s->guidance, s->method, s->used_churn, s->ctx_clip, s->ctx_mask,
                                 s->strength, s->clip);
     if (ret < 0)
         return ret;
@@ -798,6 +802,8 @@ static int emit_window(AVFilterContext *ctx)
         av_dict_set(&out->metadata, "lavfi.remix.seed", buf, 0);
         snprintf(buf, sizeof(buf), "%d", s->steps);
         av_dict_set(&out->metadata, "lavfi.remix.steps", buf, 0);
+        snprintf(buf, sizeof(buf), "%g", s->used_churn);
+        av_dict_set(&out->metadata, "lavfi.remix.churn", buf, 0);
         av_dict_set(&out->metadata, "lavfi.remix.model", av_basename(s->model->path), 0);
         snprintf(buf, sizeof(buf), "%"PRId64, s->window);
         av_dict_set(&out->metadata, "lavfi.remix.window", buf, 0);

@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libavutil/error.h"
 #include "libavutil/log.h"
 #include "libavutil/macros.h"
 #include "libavutil/mem.h"
@@ -162,8 +163,12 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
     snprintf(what, sizeof(what), "%s denoiser event logits", tag);
     check(what, ev, want_ev, T * 2, bf16 ? 0.04 : 5e-5);
 
-    for (int method = 0; method < 2; method++) {
-        const char *name = method ? "sample/heun" : "sample/euler";
+    for (int variant = 0; variant < 3; variant++) {
+        /* Euler, Heun, and Euler with churn (fresh counter noise each step) */
+        static const char *const names[] = { "sample/euler", "sample/heun", "sample/euler_churn" };
+        const char *name = names[variant];
+        const int method = variant == 1 ? DIFF_SAMPLER_HEUN : DIFF_SAMPLER_EULER;
+        const float churn = variant == 2 ? 0.4f : 0.0f;
         float *want = ref_tensor(ref, name, NULL);
         if (!want || ff_diff_sampler_init(&s, dn) < 0) {
             failures++;
@@ -171,7 +176,8 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
             continue;
         }
         for (int run = 0; run < 2; run++) {
-            ret = ff_diff_sampler_start(&s, 1234, 5, 4, 2.5f, method, ctx_clip, ctx_mask, 1.0f, NULL);
+            ret = ff_diff_sampler_start(&s, 1234, 5, 4, 2.5f, method, churn, ctx_clip, ctx_mask,
+                                        1.0f, NULL);
             while (ret == 0)
                 ret = ff_diff_sampler_step(&s);
             if (ret < 0) {
@@ -198,8 +204,8 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
         /* SDEdit: 3 Euler steps over [0.6, 0] from a noised init clip */
         float *init = ref_tensor(ref, "sdedit/init", NULL), *want = ref_tensor(ref, "sdedit/out", NULL);
         if (init && want && ff_diff_sampler_init(&s, dn) >= 0) {
-            ret = ff_diff_sampler_start(&s, 99, 0, 3, 2.5f, DIFF_SAMPLER_EULER, ctx_clip, ctx_mask,
-                                        0.6f, init);
+            ret = ff_diff_sampler_start(&s, 99, 0, 3, 2.5f, DIFF_SAMPLER_EULER, 0.0f, ctx_clip,
+                                        ctx_mask, 0.6f, init);
             while (ret == 0)
                 ret = ff_diff_sampler_step(&s);
             snprintf(what, sizeof(what), "%s SDEdit from t=0.6 (3 steps)", tag);
@@ -215,6 +221,20 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
         }
         av_free(init);
         av_free(want);
+    }
+    if (ff_diff_sampler_init(&s, dn) >= 0) {
+        /* churn is Euler's, and below 1 */
+        int heun = ff_diff_sampler_start(&s, 1, 0, 4, 2.5f, DIFF_SAMPLER_HEUN, 0.4f, NULL, NULL,
+                                         1.0f, NULL);
+        int one  = ff_diff_sampler_start(&s, 1, 0, 4, 2.5f, DIFF_SAMPLER_EULER, 1.0f, NULL, NULL,
+                                         1.0f, NULL);
+        int ok   = heun == AVERROR(EINVAL) && one == AVERROR(EINVAL);
+        printf("%-4s %s sampler refuses churn with Heun (%d) and churn 1 (%d)\n",
+               ok ? "ok" : "FAIL", tag, heun, one);
+        failures += !ok;
+        ff_diff_sampler_uninit(&s);
+    } else {
+        failures++;
     }
     {
         /* guided Euler update from t = 0.63 to 0.38 */

@@ -57,6 +57,14 @@ expect error "Say what to generate"      "remix=model=$TINY"
 expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"
 expect error "overlap 4 must be below"   "soragen=model=$TINY:p=a hippo:overlap=4"
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
+# churn: auto is 0.5 with Euler and 0 with Heun; an explicit churn with Heun is refused
+expect ok    "lavfi.soragen.churn=0.5"   "soragen=model=$TINY:p=hippo:d=0.125:steps=2:s=16x16,metadata=mode=print"
+expect ok    "lavfi.soragen.churn=0\$"   "soragen=model=$TINY:p=hippo:d=0.125:steps=2:s=16x16:sampler=heun,metadata=mode=print"
+expect error "churn 0.3 needs sampler=euler" "soragen=model=$TINY:p=hippo:churn=0.3:sampler=heun"
+expect error "churn 0.3 needs sampler=euler" "remix=model=$TINY:to=hippo:churn=0.3:sampler=heun"
+expect error "out of range"              "soragen=model=$TINY:p=hippo:churn=1"
+# a command that would pair churn with Heun is refused and sampling goes on as before
+expect ok    "churn 0.4 needs sampler=euler" "soragen=model=$TINY:p=hippo:d=0.5:steps=1:s=16x16:churn=0.4,sendcmd=c='0.1 soragen sampler heun'"
 # the shipped model is found with no path given (FFmpeg's datadir = models/)
 expect ok    "lavfi.soragen.model=soragen.safetensors" "soragen=p=a hippo bounces:d=0.125:steps=1:s=16x16:audio=0,metadata=mode=print"
 expect error "No sound bank\|Could not load the sound bank" "soragen=model=$TINY:p=hippo:sounds=/nonexistent/bank.txt"

@@ -19,10 +19,12 @@
  * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
  */
 
+#include <math.h>
 #include <string.h>
 
 #include "libavutil/common.h"
 #include "libavutil/error.h"
+#include "libavutil/log.h"
 #include "libavutil/mem.h"
 
 #include "rng.h"
@@ -66,17 +68,22 @@ int ff_diff_sampler_evals(int steps, enum DiffSamplerMethod method)
 }
 
 int ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int steps,
-                          float guidance, enum DiffSamplerMethod method,
+                          float guidance, enum DiffSamplerMethod method, float churn,
                           const float *ctx_clip, const float *ctx_mask,
                           float t_start, const float *init)
 {
     if (steps < 1 || !(t_start > 0.0f && t_start <= 1.0f) || (t_start < 1.0f && !init))
+        return AVERROR(EINVAL);
+    if (!(churn >= 0.0f && churn < 1.0f) || (churn > 0.0f && method != DIFF_SAMPLER_EULER))
         return AVERROR(EINVAL);
     if (guidance != 1.0f && s->dn->batch < 2)
         return AVERROR(EINVAL);
     s->steps    = steps;
     s->guidance = guidance;
     s->method   = method;
+    s->churn    = churn;
+    s->seed     = seed;
+    s->stream   = stream;
     s->step     = 0;
     s->stage    = 0;
     s->t_start  = t_start;
@@ -91,6 +98,27 @@ int ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int st
         memset(s->ctx_clip, 0, s->clip * sizeof(float));
         memset(s->ctx_mask, 0, s->clip / 3 * sizeof(float));
     }
+    return 0;
+}
+
+int ff_diff_sampler_churn(float option, enum DiffSamplerMethod method, float *churn,
+                          void *log_ctx)
+{
+    if (option < 0.0f) {
+        *churn = method == DIFF_SAMPLER_EULER ? DIFF_CHURN_AUTO : 0.0f;
+        return 0;
+    }
+    if (option >= 1.0f) {
+        av_log(log_ctx, AV_LOG_ERROR, "churn %g must be below 1 (1 would forget the clip at "
+               "every step)\n", option);
+        return AVERROR(EINVAL);
+    }
+    if (option > 0.0f && method != DIFF_SAMPLER_EULER) {
+        av_log(log_ctx, AV_LOG_ERROR, "churn %g needs sampler=euler: Heun's corrector "
+               "assumes one deterministic path\n", option);
+        return AVERROR(EINVAL);
+    }
+    *churn = option;
     return 0;
 }
 
@@ -120,9 +148,19 @@ int ff_diff_sampler_step(DiffSampler *s)
     if (s->stage == 0) {
         if ((ret = predict(s, s->x, t0)) < 0)
             return ret;
-        for (size_t i = 0; i < s->clip; i++) {
-            s->v0[i] = (s->x[i] - s->x0[i]) / t0;
-            s->xn[i] = s->x[i] + (t1 - t0) * s->v0[i];
+        if (s->churn > 0.0f && t1 > 0.0f) {
+            const float c = s->churn, keep = sqrtf(1.0f - c * c);
+            float *z = s->v0;
+            ff_diff_normal(z, s->clip, s->seed ^ DIFF_CHURN_TAG, (s->stream << 12) | s->step);
+            for (size_t i = 0; i < s->clip; i++) {
+                float eps = (s->x[i] - (1.0f - t0) * s->x0[i]) / t0;
+                s->xn[i] = (1.0f - t1) * s->x0[i] + t1 * (keep * eps + c * z[i]);
+            }
+        } else {
+            for (size_t i = 0; i < s->clip; i++) {
+                s->v0[i] = (s->x[i] - s->x0[i]) / t0;
+                s->xn[i] = s->x[i] + (t1 - t0) * s->v0[i];
+            }
         }
         if (s->method == DIFF_SAMPLER_HEUN && t1 > 0.0f) {
             s->stage = 1;

@@ -58,9 +58,11 @@ def prompt_set(per_subject, seed=2026):
     return out
 
 
-def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler="euler"):
+def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler="euler",
+             churn=-1.0):
     graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=%dx%d:d=%g:threads=2:audio=0:sampler=%s"
-             % (prompt.replace(" ", "_"), seed, steps, guidance, size, size, frames / 8.0, sampler))
+             ":churn=%g" % (prompt.replace(" ", "_"), seed, steps, guidance, size, size,
+                            frames / 8.0, sampler, churn))
     if model:
         graph = "soragen=model=%s:%s" % (model, graph[len("soragen="):])
     raw = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f", "rawvideo", "-"],
@@ -187,7 +189,7 @@ def t2v_eval(args, tr):
     t0 = time.time()
     for i, p in enumerate(prompts):
         frames = generate(args.ffmpeg, args.model, p["prompt"], 1000 + i, args.steps,
-                          args.guidance, 64, 8, args.sampler)
+                          args.guidance, 64, 8, args.sampler, args.churn)
         r = tr.track(frames)
         res.append((p, r))
         clips.append(dict(frames=frames, caption="%s -> %s" % (p["prompt"], r["subject"])))
@@ -209,9 +211,11 @@ def t2v_eval(args, tr):
     dirs = [(p, r) for p, r in res if p["direction"]]
     dacc = np.mean([r["direction"] == p["direction"] for p, r in dirs]) if dirs else float("nan")
     flick = np.mean([r["flicker"] for _, r in res])
-    print("eval: %d prompts (%d subjects x %d, prompt seed %d), %d steps (%s), guidance %g, %.0f s"
-          % (n, len(V.SUBJECTS), args.per_subject, args.prompt_seed, args.steps, args.sampler,
-             args.guidance, gen_s))
+    print("eval: %d prompts (%d subjects x %d, prompt seed %d), %d steps (%s, churn %s), "
+          "guidance %g, %.0f s" % (n, len(V.SUBJECTS), args.per_subject, args.prompt_seed,
+                                   args.steps, args.sampler,
+                                   "default" if args.churn < 0 else "%g" % args.churn,
+                                   args.guidance, gen_s))
     print("subject accuracy    %.1f %%" % (100 * subj))
     found = [r for _, r in res if r["found_frames"] > 0]
     strict = sum(r["subject"] == p["subject"] for p, r in res if r["found_frames"] > 0)
@@ -248,6 +252,8 @@ def main():
     ap.add_argument("--guidance", type=float, default=GUIDANCE)
     ap.add_argument("--sampler", choices=("euler", "heun"), default="euler",
                     help="soragen's sampler option for the text-to-video clips")
+    ap.add_argument("--churn", type=float, default=-1.0,
+                    help="soragen's churn option for the text-to-video clips (-1: its default)")
     ap.add_argument("--sheet", default="build/eval.png")
     ap.add_argument("--remix-clips", type=int, default=24)
     ap.add_argument("--prompt-seed", type=int, default=2026,

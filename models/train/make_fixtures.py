@@ -10,6 +10,7 @@ PyTorch reference outputs computed from exactly those fp16 weights:
   den/x0_cond, den/x0_uncond, den/ev_cond   one denoiser pass, both branches
   step/x_next                      one guided Euler step from den/xt
   sample/euler, sample/heun        whole clips from seed 1234, 4 steps
+  sample/euler_churn               the same Euler clip with churn 0.4
   sdedit/init, sdedit/out          3 Euler steps from t = 0.6 on a noised init clip (seed 99)
   noise/seed7_stream3              the first 1000 values of rng.normal(7, 3)
 tiny3-model.safetensors, tiny3-ref.safetensors: the same for head_kernel 3
@@ -17,7 +18,8 @@ tiny3-model.safetensors, tiny3-ref.safetensors: the same for head_kernel 3
 tinyr-model.safetensors, tinyr-ref.safetensors: head_kernel 3 and a pixel
 refiner of 6 channels (refine=6).
 Regenerate only when the architecture changes; tests/engine_test.c states
-the tolerances.
+the tolerances.  `make_fixtures.py --add-churn tests/fixtures` adds
+sample/euler_churn to existing files without changing anything else in them.
 """
 import os
 import sys
@@ -28,12 +30,16 @@ import numpy as np
 import torch
 
 import rng
-from model import SoragenModel, save_safetensors, export, load_model
+from model import SoragenModel, save_safetensors, export, load_model, load_safetensors
 from sampler import sample, predict
 
 TINY = dict(dim=32, heads=2, depth=2, text_layers=1, text_heads=2, max_tokens=8,
             frames=4, size=16, patch=4, fps=8)
 VOCAB = ["<pad>", "<unk>", "<cameo>", "a", "hippo", "bounces", "on", "the", "sand", "cat"]
+
+
+PREFIXES = ("tiny", "tiny3", "tinyr")
+CHURN = 0.4
 
 
 def main(out):
@@ -42,6 +48,27 @@ def main(out):
     write(out, "tiny3", dict(TINY, head_kernel=3), 3)
     write(out, "tinyr", dict(TINY, head_kernel=3, refine=6), 4)
     print("wrote", out)
+
+
+def churn_sample(m, tokens, ctx_clip, ctx_mask, cameo, g_scale):
+    """4 guided Euler steps with churn: the stochastic sampler's reference."""
+    clip, _ = sample(m, tokens, seed=1234, steps=4, guidance=g_scale, method="euler",
+                     stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo, churn=CHURN)
+    return clip[0]
+
+
+def add_churn(out):
+    """Add sample/euler_churn to the existing reference files, from their own
+    inputs and model: nothing else in them changes."""
+    for prefix in PREFIXES:
+        m = load_model(os.path.join(out, prefix + "-model.safetensors"))
+        path = os.path.join(out, prefix + "-ref.safetensors")
+        ref, md = load_safetensors(path)
+        ref["sample/euler_churn"] = churn_sample(
+            m, ref["text/tokens"].long(), ref["den/ctx_clip"][None], ref["den/ctx_mask"][None, :, None],
+            ref["den/cameo"][None], float(md["cfg_scale"]))
+        save_safetensors(path, ref, md, dtype=torch.float32)
+        print("added sample/euler_churn to", path)
 
 
 def write(out, prefix, config, seed):
@@ -90,6 +117,7 @@ def write(out, prefix, config, seed):
         clip, _ = sample(m, tokens, seed=1234, steps=4, guidance=g_scale, method=method,
                          stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo)
         ref["sample/" + method] = clip[0]
+    ref["sample/euler_churn"] = churn_sample(m, tokens, ctx_clip, ctx_mask, cameo, g_scale)
     init = torch.rand(1, T, 3, H, H, generator=g) * 2 - 1
     clip, _ = sample(m, tokens, seed=99, steps=3, guidance=g_scale, method="euler", stream=0,
                      ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo, t_start=0.6, init=init)
@@ -98,8 +126,9 @@ def write(out, prefix, config, seed):
     ref["noise/seed7_stream3"] = torch.from_numpy(rng.normal(7, 3, 1000))
     save_safetensors(os.path.join(out, prefix + "-ref.safetensors"), ref,
                      {"cfg_scale": str(g_scale), "seed": "1234", "stream": "5",
-                      "steps": "4"}, dtype=torch.float32)
+                      "steps": "4", "churn": str(CHURN)}, dtype=torch.float32)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures")
+    args = [a for a in sys.argv[1:] if a != "--add-churn"]
+    (add_churn if "--add-churn" in sys.argv else main)(args[0] if args else "tests/fixtures")

@@ -9,12 +9,18 @@ Heun: the Euler step, then (except when t_{i+1} = 0) average v(x_i, t_i) and
 v(x_{i+1}, t_{i+1}).
 Classifier-free guidance on x0: x0 = x0_u + g (x0_c - x0_u); the
 unconditional branch is the caption "<pad>" with no cameo, same context.
+Churn c (Euler only): each step but the last draws fresh noise z and goes
+to x_{i+1} = (1 - t_{i+1}) x0 + t_{i+1} (sqrt(1 - c^2) eps + c z), where
+eps = (x_i - (1 - t_i) x0) / t_i is the noise the step's x0 implies; c = 0 is
+the Euler step.  z = rng.normal(seed ^ CHURN_TAG, (stream << 12) | i, n).
 Noise: rng.normal(seed, stream, n) laid out as [T, 3, H, W].
 """
 import numpy as np
 import torch
 
 import rng
+
+CHURN_TAG = 0x636875726e   # "churn"
 
 
 def initial_noise(seed, stream, T, H, W):
@@ -33,9 +39,11 @@ def predict(model, x, t, ctx_clip, ctx_mask, tokens, uncond_tokens, cameo, guida
 
 @torch.no_grad()
 def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0,
-           ctx_clip=None, ctx_mask=None, cameo=None, trace=None, t_start=1.0, init=None):
+           ctx_clip=None, ctx_mask=None, cameo=None, trace=None, t_start=1.0, init=None,
+           churn=0.0):
     """tokens: [1, L] ids.  Returns (x0 clip [1, T, 3, H, W] in [-1, 1], events [1, T, 2]).
     t_start < 1 (SDEdit): start from (1 - t_start) init + t_start noise."""
+    assert 0.0 <= churn < 1.0 and (churn == 0.0 or method == "euler")
     cfg = model.config
     T, H, W = cfg["frames"], cfg["size"], cfg["size"]
     if ctx_clip is None:
@@ -51,7 +59,13 @@ def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0
         t1 = t_start * (1.0 - (i + 1) / steps)
         x0, ev = predict(model, x, t0, ctx_clip, ctx_mask, tokens, uncond, cameo, guidance)
         v0 = (x - x0) / t0
-        xn = x + (t1 - t0) * v0
+        if churn > 0 and t1 > 0:
+            eps = (x - (1.0 - t0) * x0) / t0
+            z = torch.from_numpy(rng.normal(seed ^ CHURN_TAG, ((stream << 12) | i) & 0xFFFFFFFFFFFFFFFF,
+                                            x.numel())).view_as(x)
+            xn = (1.0 - t1) * x0 + t1 * ((1.0 - churn * churn) ** 0.5 * eps + churn * z)
+        else:
+            xn = x + (t1 - t0) * v0
         if method == "heun" and t1 > 0:
             x0n, ev = predict(model, xn, t1, ctx_clip, ctx_mask, tokens, uncond, cameo, guidance)
             v1 = (xn - x0n) / t1

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
     }
     /* a whole chunk of 20 Euler steps, as the filter runs it */
     if (ff_diff_sampler_init(&s, dn) < 0 ||
-        ff_diff_sampler_start(&s, 1, 0, 20, 3.0f, DIFF_SAMPLER_EULER, NULL, NULL, 1.0f, NULL) < 0)
+        ff_diff_sampler_start(&s, 1, 0, 20, 3.0f, DIFF_SAMPLER_EULER, 0.0f, NULL, NULL, 1.0f, NULL) < 0)
         return 1;
     t0 = av_gettime_relative();
     while (!ff_diff_sampler_step(&s))
