@@ -68,8 +68,8 @@ void ff_diff_sampler_uninit(DiffSampler *s);
 
 /**
  * Start a clip: noise of (seed, stream); ctx_clip/ctx_mask may be NULL
- * (nothing known) and are copied.  churn in [0, 1), only with Euler.  t_start = 1 starts from pure noise;
- * t_start < 1 (SDEdit) starts from x = (1 - t_start) init + t_start noise and
+ * (nothing known) and are copied.  churn in [0, 1), only with Euler.
+ * t_start = 1 starts from pure noise; t_start < 1 (SDEdit) starts from x = (1 - t_start) init + t_start noise and
  * runs the steps over [t_start, 0].
  */
 int  ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int steps,
