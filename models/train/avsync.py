@@ -100,15 +100,25 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     import tracker as TR
     tr = TR.Tracker(fps=fps)
     res = {}
+    # each clip is generated once, into the first container (lossless video,
+    # PCM audio); the others are encoded from it with its timestamps: the
+    # filter is deterministic, so this is the clip it would make again
+    masters = []
+    for i, p in enumerate(prompts):
+        ext, args = CODECS["mkv-pcm"]
+        path = os.path.join(tmp, "sg-%d-master.%s" % (i, ext))
+        graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=64x64:r=%d:sounds=none%s%s" % (
+            p.replace(" ", "_"), 100 + i, steps, fps, ":model=" + model if model else "",
+            ":" + extra if extra else "")
+        subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-lavfi", graph] + args + [path],
+                       check=True)
+        masters.append(path)
     for name, (ext, args) in CODECS.items():
         errs, tp_snd, tp_vis, n_snd, n_vis = [], 0, 0, 0, 0
-        for i, p in enumerate(prompts):
+        for i, master in enumerate(masters):
             path = os.path.join(tmp, "sg-%d.%s" % (i, ext))
-            graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=64x64:r=%d:sounds=none%s%s" % (
-                p.replace(" ", "_"), 100 + i, steps, fps, ":model=" + model if model else "",
-                ":" + extra if extra else "")
-            subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-lavfi", graph] + args + [path],
-                           check=True)
+            subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", master,
+                            "-map", "0"] + args + [path], check=True)
             a, v, t = decode(ffmpeg, path, 64, 64, "rgb24")
             snd = audio_onsets(a, rel=0.2, gap=0.08)
             vis = [t[0] + c for c in tr.track(v)["contacts"]]
