@@ -81,6 +81,7 @@ CODECS = {
     "mp4-aac": ("mp4", ["-c:v", "mpeg4", "-q:v", "2", "-c:a", "aac", "-b:a", "192k"]),
     "mkv-opus": ("mkv", ["-c:v", "ffv1", "-c:a", "opus", "-strict", "-2", "-b:a", "128k"]),
 }
+MASTER = "mkv-pcm"  # lossless: the sync clips are generated into it once
 
 
 def check_meter(ffmpeg, tmp):
@@ -100,13 +101,13 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     import tracker as TR
     tr = TR.Tracker(fps=fps)
     res = {}
-    # each clip is generated once, into the first container (lossless video,
-    # PCM audio); the others are encoded from it with its timestamps: the
+    # each clip is generated once, into MASTER (lossless video, PCM audio);
+    # the other containers are encoded from it with its timestamps: the
     # filter is deterministic, so this is the clip it would make again
     masters = []
     for i, p in enumerate(prompts):
-        ext, args = CODECS["mkv-pcm"]
-        path = os.path.join(tmp, "sg-%d-master.%s" % (i, ext))
+        ext, args = CODECS[MASTER]
+        path = os.path.join(tmp, "sg-%d-%s.%s" % (i, MASTER, ext))
         graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=64x64:r=%d:sounds=none%s%s" % (
             p.replace(" ", "_"), 100 + i, steps, fps, ":model=" + model if model else "",
             ":" + extra if extra else "")
@@ -116,9 +117,11 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     for name, (ext, args) in CODECS.items():
         errs, tp_snd, tp_vis, n_snd, n_vis = [], 0, 0, 0, 0
         for i, master in enumerate(masters):
-            path = os.path.join(tmp, "sg-%d.%s" % (i, ext))
-            subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", master,
-                            "-map", "0"] + args + [path], check=True)
+            path = master
+            if name != MASTER:
+                path = os.path.join(tmp, "sg-%d-%s.%s" % (i, name, ext))
+                subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", master,
+                                "-map", "0"] + args + [path], check=True)
             a, v, t = decode(ffmpeg, path, 64, 64, "rgb24")
             snd = audio_onsets(a, rel=0.2, gap=0.08)
             vis = [t[0] + c for c in tr.track(v)["contacts"]]
