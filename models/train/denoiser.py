@@ -39,6 +39,12 @@ convolution over the token grid whose centre tap is `head`.  head_nb
 starts at zero, so a model trained with head_kernel 1 continues unchanged.
 
 Pixel refiner (refine = R > 0 channels; 0: none): refiner.py.
+
+Latent models (channels = 4, model.py's `ae_c1`/`ae_c2` set): the clip is
+the autoencoder's latents (autoencoder.py), H = W = size (16), patch 2, so
+a token still covers 8x8 pixels; everything above holds with 3 replaced
+by the channel count.  The cameo image keeps its own patch size
+(cameo_patch, 8: 16 tokens of the 32x32 RGBA picture).
 """
 import math
 import torch
@@ -48,7 +54,7 @@ import torch.nn.functional as F
 from text_encoder import attention, MLP
 from refiner import Refiner
 
-IN_CH = 7      # x_t (3) + context (3) + context mask (1)
+IN_CH = 7      # pixels: x_t (3) + context (3) + context mask (1); latents: 2 C + 1
 CAMEO_CH = 4   # RGBA, premultiplied RGB
 CAMEO_SIZE = 32
 N_EVENTS = 2   # contact, footfall
@@ -136,31 +142,34 @@ class Block(nn.Module):
 
 
 class Denoiser(nn.Module):
-    def __init__(self, dim, heads, depth, frames, size, patch, head_kernel=1, refine=0):
+    def __init__(self, dim, heads, depth, frames, size, patch, head_kernel=1, refine=0,
+                 channels=3, cameo_patch=0):
         super().__init__()
         assert head_kernel in (1, 3)
-        assert refine >= 0
+        assert refine >= 0 and (refine == 0 or channels == 3)
+        cameo_patch = cameo_patch or patch
+        self.channels, self.cameo_patch = channels, cameo_patch
         self.head_kernel = head_kernel
         self.refine = refine
         self.dim, self.heads, self.depth = dim, heads, depth
         self.frames, self.size, self.patch = frames, size, patch
         self.S = (size // patch) ** 2
-        self.patch_in = nn.Linear(IN_CH * patch * patch, dim)
+        self.patch_in = nn.Linear((2 * channels + 1) * patch * patch, dim)
         self.pos_s = nn.Parameter(torch.randn(self.S, dim) * 0.02)
         self.pos_t = nn.Parameter(torch.randn(frames, dim) * 0.02)
-        cp = (CAMEO_SIZE // patch) ** 2
-        self.cameo_in = nn.Linear(CAMEO_CH * patch * patch, dim)
+        cp = (CAMEO_SIZE // cameo_patch) ** 2
+        self.cameo_in = nn.Linear(CAMEO_CH * cameo_patch * cameo_patch, dim)
         self.cameo_pos = nn.Parameter(torch.randn(cp, dim) * 0.02)
         self.t_fc1 = nn.Linear(TEMB_DIM, dim)
         self.t_fc2 = nn.Linear(dim, dim)
         self.mod = nn.Linear(dim, 9 * dim)
         self.final_mod = nn.Linear(dim, 2 * dim)
         self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
-        self.head = nn.Linear(dim, 3 * patch * patch)
+        self.head = nn.Linear(dim, channels * patch * patch)
         self.events = nn.Linear(dim, N_EVENTS)
         zero = [self.mod, self.final_mod, self.head]
         if head_kernel == 3:
-            self.head_nb = nn.Linear(8 * dim, 3 * patch * patch)
+            self.head_nb = nn.Linear(8 * dim, channels * patch * patch)
             zero.append(self.head_nb)
         if refine:
             self.refiner = Refiner(dim, patch, refine)
@@ -177,14 +186,29 @@ class Denoiser(nn.Module):
         if cameo is None:
             return text, text_mask
         B = text.shape[0]
-        c = patchify(cameo[:, None], self.patch)[:, :]
+        c = patchify(cameo[:, None], self.cameo_patch)[:, :]
         c = self.cameo_in(c) + self.cameo_pos
         ones = torch.ones(B, c.shape[1], dtype=torch.bool, device=text.device)
         return torch.cat([text, c], 1), torch.cat([text_mask, ones], 1)
 
     def forward(self, xt, t, ctx_clip, ctx_mask_px, text, text_mask, cameo=None, cameo_on=None):
-        """xt, ctx_clip [B, T, 3, H, W]; ctx_mask_px [B, T, 1, H, W]; t [B].
+        """xt, ctx_clip [B, T, C, H, W]; ctx_mask_px [B, T, 1, H, W]; t [B].
         cameo_on [B] bool masks cameo tokens of samples without a cameo."""
+        B, T, _, H, W = xt.shape
+        y, st = self.trunk(xt, t, ctx_clip, ctx_mask_px, text, text_mask, cameo, cameo_on)
+        p, D = self.patch, self.dim
+        out = self.head(y)
+        if self.head_kernel == 3:
+            out = out + self.head_nb(neighbour_tokens(y, T, H // p))
+        x0 = unpatchify(out, T, self.channels, H, W, p)
+        if self.refine:
+            x0 = x0 + self.refiner(x0, xt, y, st)
+        ev = self.events(y.view(B, T, self.S, D).mean(2))
+        return x0, ev
+
+    def trunk(self, xt, t, ctx_clip, ctx_mask_px, text, text_mask, cameo=None, cameo_on=None):
+        """Everything before the head: the final modulated, normalised tokens
+        y [B, T*S, D] and the time features st [B, D]."""
         B, T, _, H, W = xt.shape
         p, S, D = self.patch, self.S, self.dim
         inp = torch.cat([xt, ctx_clip, ctx_mask_px], dim=2)
@@ -202,12 +226,4 @@ class Denoiser(nn.Module):
             x = blk(x, mod, ctx, cmask, T, S)
 
         fb, fs = self.final_mod(st).view(B, 2, 1, D).unbind(1)
-        y = layer_norm(x) * (1 + fs) + fb
-        out = self.head(y)
-        if self.head_kernel == 3:
-            out = out + self.head_nb(neighbour_tokens(y, T, H // p))
-        x0 = unpatchify(out, T, 3, H, W, p)
-        if self.refine:
-            x0 = x0 + self.refiner(x0, xt, y, st)
-        ev = self.events(y.view(B, T, S, D).mean(2))
-        return x0, ev
+        return layer_norm(x) * (1 + fs) + fb, st

@@ -21,6 +21,9 @@ world clips for the same prompts, which bounds what it can resolve.
 tracker change, so that a model's figures compare across it:
     git show f3194ae:models/train/tracker.py > /tmp/tracker_old.py
     evaluate.py --tracker /tmp/tracker_old.py --remix-clips 0
+
+--torch MODEL generates with the PyTorch reference sampler instead (the
+filter's noise, time grid and churn), for a model the C engine cannot run.
 """
 import argparse
 import os
@@ -68,6 +71,28 @@ def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler
     raw = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f", "rawvideo", "-"],
                          check=True, stdout=subprocess.PIPE).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, size, size, 3)
+
+
+_TORCH_MODELS = {}
+
+
+def generate_torch(path, prompt, seed, steps, guidance, sampler="euler", churn=-1.0):
+    """The PyTorch reference (sampler.py) on one 8-frame chunk: the same noise
+    and time grid as the filter, for models the C engine cannot run yet (a
+    latent model's frames are its decoder's).  churn < 0: the filter's default."""
+    import torch
+    import sampler as S
+    from model import load_model
+    if path not in _TORCH_MODELS:
+        torch.set_num_threads(2)
+        _TORCH_MODELS[path] = load_model(path)
+    m = _TORCH_MODELS[path]
+    if churn < 0:
+        churn = 0.5 if sampler == "euler" else 0.0
+    tok = torch.tensor([V.tokenize(prompt)], dtype=torch.long)
+    z, _ = S.sample(m, tok, seed, steps, guidance, sampler, churn=churn)
+    x = m.decode_clip(z)[0]
+    return ((x.permute(0, 2, 3, 1) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
 
 
 def remix_clips(args, n_clips, size=128, seed=4242):
@@ -188,8 +213,12 @@ def t2v_eval(args, tr):
     res, clips = [], []
     t0 = time.time()
     for i, p in enumerate(prompts):
-        frames = generate(args.ffmpeg, args.model, p["prompt"], 1000 + i, args.steps,
-                          args.guidance, 64, 8, args.sampler, args.churn)
+        if args.torch:
+            frames = generate_torch(args.torch, p["prompt"], 1000 + i, args.steps,
+                                    args.guidance, args.sampler, args.churn)
+        else:
+            frames = generate(args.ffmpeg, args.model, p["prompt"], 1000 + i, args.steps,
+                              args.guidance, 64, 8, args.sampler, args.churn)
         r = tr.track(frames)
         res.append((p, r))
         clips.append(dict(frames=frames, caption="%s -> %s" % (p["prompt"], r["subject"])))
@@ -247,6 +276,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ffmpeg", default="build/ffmpeg")
     ap.add_argument("--model", default="")
+    ap.add_argument("--torch", default="", metavar="MODEL",
+                    help="generate the text-to-video clips with the PyTorch reference "
+                    "sampler and this model instead of build/ffmpeg (models the C engine "
+                    "cannot load yet: latent models); no remix clips")
     ap.add_argument("--per-subject", type=int, default=4)
     ap.add_argument("--steps", type=int, default=STEPS)
     ap.add_argument("--guidance", type=float, default=GUIDANCE)
@@ -268,6 +301,8 @@ def main():
                     help="score with this tracker.py instead of the one beside this file")
     args = ap.parse_args()
 
+    if args.torch and args.remix_clips:
+        ap.error("--torch scores text-to-video only: add --remix-clips 0")
     tr = TR.Tracker()
     if args.tracker:
         import importlib.util

@@ -17,6 +17,12 @@ tiny3-model.safetensors, tiny3-ref.safetensors: the same for head_kernel 3
 (every patch's pixels also from its 8 neighbouring tokens).
 tinyr-model.safetensors, tinyr-ref.safetensors: head_kernel 3 and a pixel
 refiner of 6 channels (refine=6).
+tinyl-model.safetensors, tinyl-ref.safetensors: a latent model (TINYL: the
+denoiser on 8x8x4 latents of 32x32 frames, patch 2, head_kernel 3) with its
+frame autoencoder; its ref also holds ae/px (frames), ae/z (their scaled
+latents) and ae/decoded (those latents decoded, clamped).  Everything
+under den/, step/, sample/ and sdedit/ is in latents.  Written alone by
+`make_fixtures.py --add-latent tests/fixtures`.
 Regenerate only when the architecture changes; tests/engine_test.c states
 the tolerances.  `make_fixtures.py --add-churn tests/fixtures` adds
 sample/euler_churn to existing files without changing anything else in them.
@@ -39,6 +45,10 @@ VOCAB = ["<pad>", "<unk>", "<cameo>", "a", "hippo", "bounces", "on", "the", "san
 
 
 PREFIXES = ("tiny", "tiny3", "tinyr")
+# a latent model: the same token grid (4x4 tokens a frame) over 8x8 latents
+# of 32x32 frames, with a small frame autoencoder
+TINYL = dict(TINY, size=8, patch=2, cameo_patch=4, channels=4, ae_c1=8, ae_c2=16,
+             head_kernel=3)
 CHURN = 0.4
 
 
@@ -55,6 +65,12 @@ def churn_sample(m, tokens, ctx_clip, ctx_mask, cameo, g_scale):
     clip, _ = sample(m, tokens, seed=1234, steps=4, guidance=g_scale, method="euler",
                      stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo, churn=CHURN)
     return clip[0]
+
+
+def add_latent(out):
+    """Write tinyl-{model,ref}.safetensors only: the other fixtures stay as they are."""
+    write(out, "tinyl", TINYL, 5)
+    print("wrote", os.path.join(out, "tinyl-*.safetensors"))
 
 
 def add_churn(out):
@@ -79,11 +95,14 @@ def write(out, prefix, config, seed):
         for name, p in m.named_parameters():
             std = 1.0 / p[0].numel() ** 0.5 if p.dim() > 1 else 0.2  # 1 / sqrt(fan-in)
             p.copy_(torch.randn_like(p) * std)
+        if m.ae is not None:
+            m.ae.shift.copy_(torch.randn(m.ae.shift.shape) * 0.2)
+            m.ae.scale.copy_(1.0 + 0.5 * torch.rand(m.ae.scale.shape))
     path = os.path.join(out, prefix + "-model.safetensors")
     export(m, path)
     m = load_model(path)  # the fp16-rounded weights the C engine sees
 
-    T, H = TINY["frames"], TINY["size"]
+    T, H, C = config["frames"], config["size"], config.get("channels", 3)
     g = torch.Generator().manual_seed(1)
     ref = {}
     tokens = torch.tensor([[3, 4, 5, 6, 8]])
@@ -92,11 +111,11 @@ def write(out, prefix, config, seed):
     ref["text/tokens"] = tokens.float()
     ref["text/out"] = text[0]
 
-    xt = torch.randn(1, T, 3, H, H, generator=g)
+    xt = torch.randn(1, T, C, H, H, generator=g)
     ctx_mask = torch.zeros(1, T, 1, H, H)
     ctx_mask[:, 0] = 1.0
     ctx_mask[:, :, :, :4, :] = 1.0
-    ctx_clip = torch.rand(1, T, 3, H, H, generator=g) * 2 - 1
+    ctx_clip = torch.rand(1, T, C, H, H, generator=g) * 2 - 1
     ctx_clip = ctx_clip * ctx_mask
     cameo = torch.rand(1, 4, 32, 32, generator=g) * 2 - 1
     t = 0.63
@@ -118,17 +137,28 @@ def write(out, prefix, config, seed):
                          stream=5, ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo)
         ref["sample/" + method] = clip[0]
     ref["sample/euler_churn"] = churn_sample(m, tokens, ctx_clip, ctx_mask, cameo, g_scale)
-    init = torch.rand(1, T, 3, H, H, generator=g) * 2 - 1
+    init = torch.rand(1, T, C, H, H, generator=g) * 2 - 1
     clip, _ = sample(m, tokens, seed=99, steps=3, guidance=g_scale, method="euler", stream=0,
                      ctx_clip=ctx_clip, ctx_mask=ctx_mask, cameo=cameo, t_start=0.6, init=init)
     ref["sdedit/init"] = init[0]
     ref["sdedit/out"] = clip[0]
     ref["noise/seed7_stream3"] = torch.from_numpy(rng.normal(7, 3, 1000))
+    if m.ae is not None:
+        # the frame autoencoder: frames -> scaled latents -> frames
+        F = m.frame_size
+        px = torch.rand(T, 3, F, F, generator=g) * 2 - 1
+        with torch.no_grad():
+            z = m.ae.encode(px)
+            ref["ae/px"] = px
+            ref["ae/z"] = z
+            ref["ae/decoded"] = m.ae.decode(z).clamp(-1, 1)
     save_safetensors(os.path.join(out, prefix + "-ref.safetensors"), ref,
                      {"cfg_scale": str(g_scale), "seed": "1234", "stream": "5",
                       "steps": "4", "churn": str(CHURN)}, dtype=torch.float32)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--add-churn"]
-    (add_churn if "--add-churn" in sys.argv else main)(args[0] if args else "tests/fixtures")
+    args = [a for a in sys.argv[1:] if not a.startswith("--add-")]
+    fn = (add_churn if "--add-churn" in sys.argv else
+          add_latent if "--add-latent" in sys.argv else main)
+    fn(args[0] if args else "tests/fixtures")

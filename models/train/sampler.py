@@ -13,7 +13,8 @@ Churn c (Euler only): each step but the last draws fresh noise z and goes
 to x_{i+1} = (1 - t_{i+1}) x0 + t_{i+1} (sqrt(1 - c^2) eps + c z), where
 eps = (x_i - (1 - t_i) x0) / t_i is the noise the step's x0 implies; c = 0 is
 the Euler step.  z = rng.normal(seed ^ CHURN_TAG, (stream << 12) | i, n).
-Noise: rng.normal(seed, stream, n) laid out as [T, 3, H, W].
+Noise: rng.normal(seed, stream, n) laid out as [T, C, H, W] (C = 3 pixel
+channels, or a latent model's channels at its latent size).
 """
 import numpy as np
 import torch
@@ -23,8 +24,8 @@ import rng
 CHURN_TAG = 0x636875726e   # "churn"
 
 
-def initial_noise(seed, stream, T, H, W):
-    return torch.from_numpy(rng.normal(seed, stream, T * 3 * H * W)).view(1, T, 3, H, W)
+def initial_noise(seed, stream, T, H, W, C=3):
+    return torch.from_numpy(rng.normal(seed, stream, T * C * H * W)).view(1, T, C, H, W)
 
 
 @torch.no_grad()
@@ -41,16 +42,17 @@ def predict(model, x, t, ctx_clip, ctx_mask, tokens, uncond_tokens, cameo, guida
 def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0,
            ctx_clip=None, ctx_mask=None, cameo=None, trace=None, t_start=1.0, init=None,
            churn=0.0):
-    """tokens: [1, L] ids.  Returns (x0 clip [1, T, 3, H, W] in [-1, 1], events [1, T, 2]).
+    """tokens: [1, L] ids.  Returns (x0 clip [1, T, C, H, W], events [1, T, 2]); pixels
+    (C = 3) are clamped to [-1, 1], a latent model's clip is not (decode_clip()).
     t_start < 1 (SDEdit): start from (1 - t_start) init + t_start noise."""
     assert 0.0 <= churn < 1.0 and (churn == 0.0 or method == "euler")
     cfg = model.config
-    T, H, W = cfg["frames"], cfg["size"], cfg["size"]
+    T, H, W, C = cfg["frames"], cfg["size"], cfg["size"], cfg.get("channels", 3)
     if ctx_clip is None:
-        ctx_clip = torch.zeros(1, T, 3, H, W)
+        ctx_clip = torch.zeros(1, T, C, H, W)
         ctx_mask = torch.zeros(1, T, 1, H, W)
     uncond = torch.zeros(1, 1, dtype=torch.long)
-    x = initial_noise(seed, stream, T, H, W)
+    x = initial_noise(seed, stream, T, H, W, C)
     if init is not None:
         x = (1.0 - t_start) * init + t_start * x
     ev = None
@@ -73,4 +75,5 @@ def sample(model, tokens, seed, steps=20, guidance=3.0, method="euler", stream=0
         if trace is not None:
             trace.append((t0, x.clone(), x0.clone(), xn.clone()))
         x = xn
-    return x.clamp(-1, 1), ev
+    # pixels are clamped to their range; latents go to the decoder as they are
+    return (x.clamp(-1, 1) if C == 3 else x), ev

@@ -32,6 +32,12 @@ still train); --bf16 runs forward and backward under bf16 autocast (this
 machine has AVX512-BF16; the model card gives the step times measured).
 --subject-boost draws the named subjects the evaluation finds hardest
 more often (default: all alike).
+
+Latent models (--latent AE.pt, session 13): the batch is made in pixels as
+above and encoded by the frozen frame autoencoder (to_latent()); the
+denoiser predicts latents.  --init with a pixel model's file keeps its
+text encoder and transformer body (the token grid is the same) and starts
+patch_in and the head afresh.
 """
 import argparse
 import copy
@@ -48,6 +54,7 @@ import torch.nn.functional as F
 import vocab as V
 from world import World
 from model import SoragenModel, DEFAULT_CONFIG, full_config, save_safetensors
+from denoiser import patchify, neighbour_tokens
 
 
 def cameo_tensor(rgba):
@@ -122,7 +129,7 @@ def parse_boost(text):
     return boost
 
 
-def subject_weight(subj, weight, t, max_t):
+def subject_weight(subj, weight, t, max_t, dilate=5):
     """Per-pixel loss weight 1 + weight * (subject alpha dilated by 2 px)
     for samples with t < max_t: the subject covers ~5 % of a frame, so with
     a flat weight the loss is ruled by backgrounds, which the model learns
@@ -139,7 +146,8 @@ def subject_weight(subj, weight, t, max_t):
     if weight <= 0:
         return 1.0
     B, T, _, H, W = subj.shape
-    m = F.max_pool2d(subj.view(B * T, 1, H, W), 5, stride=1, padding=2).view(B, T, 1, H, W)
+    m = F.max_pool2d(subj.view(B * T, 1, H, W), dilate, stride=1,
+                     padding=dilate // 2).view(B, T, 1, H, W)
     return 1.0 + weight * m * (t < max_t).float().view(B, 1, 1, 1, 1)
 
 
@@ -159,6 +167,65 @@ def sample_t(B, gen, uniform_share=0.5, high_share=0.0):
     high = 1.0 - 0.15 * torch.rand(B, generator=gen)
     t = torch.where(pick >= 1.0 - high_share, high, t)
     return t.clamp(0.02, 1.0)
+
+
+def to_latent(model, x0, ctx_mask, subj):
+    """A pixel batch as a latent model trains on it: the clip's latents, a
+    latent pixel known only where all its pixels are, the context as the
+    known latents, the subject where any of its pixels is."""
+    B, T = x0.shape[:2]
+    st = model.frame_size // model.config["size"]
+    z = model.encode_clip(x0)
+    m = -F.max_pool2d(-ctx_mask.flatten(0, 1), st).view(B, T, 1, *z.shape[3:])
+    sj = F.max_pool2d(subj.flatten(0, 1), st).view(B, T, 1, *z.shape[3:])
+    return z, z * m, m, sj
+
+
+def ridge(X, Y, lam=1e-3):
+    """Least squares Y ~ [X, 1] W with a small ridge; returns W [d + 1, k]."""
+    X = torch.cat([X, torch.ones(X.shape[0], 1)], 1).double()
+    A = X.T @ X
+    A += lam * torch.eye(A.shape[0], dtype=A.dtype) * A.diagonal().mean()
+    return torch.linalg.solve(A, X.T @ Y.double()).float()
+
+
+@torch.no_grad()
+def latent_warm_start(model, px, world, rng, gen, clips=48):
+    """A latent model's fresh patch_in and head, fitted by least squares
+    instead of left random, so that its inherited body starts from tokens
+    like the ones it was trained on: patch_in maps the latent input patches
+    of world clips to the tokens the pixel model px makes of the same clips'
+    pixels; the head maps px's final tokens to the clean clips' latents."""
+    T, H = model.config["frames"], model.frame_size
+    x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, _, subj = make_batch(
+        world, rng, clips, T, H, 0.0)
+    B = x0.shape[0]
+    tb = sample_t(B, gen, 0.5, 0.0).view(B, 1, 1, 1, 1)
+    xt = (1 - tb) * x0 + tb * torch.randn(x0.shape, generator=gen)
+    z0, zctx, zmask, _ = to_latent(model, x0, ctx_mask, subj)
+    zt = (1 - tb) * z0 + tb * torch.randn(z0.shape, generator=gen)
+    den = model.den
+    tok = px.den.patch_in(patchify(torch.cat([xt, ctx_clip, ctx_mask], 2), px.den.patch))
+    feat = patchify(torch.cat([zt, zctx, zmask], 2), den.patch)
+    W = ridge(feat.flatten(0, 1), tok.flatten(0, 1))
+    den.patch_in.weight.copy_(W[:-1].T)
+    den.patch_in.bias.copy_(W[-1])
+    text, tmask = px.text(tokens)
+    y, _ = px.den.trunk(xt, tb.view(B), ctx_clip, ctx_mask, text, tmask, cameo, cameo_on)
+    parts = [y]
+    if den.head_kernel == 3:
+        parts.append(neighbour_tokens(y, T, int(den.S ** 0.5)))
+    W = ridge(torch.cat(parts, -1).flatten(0, 1), patchify(z0, den.patch).flatten(0, 1))
+    D = den.dim
+    den.head.weight.copy_(W[:D].T)
+    den.head.bias.copy_(W[-1])
+    if den.head_kernel == 3:
+        den.head_nb.weight.copy_(W[D:-1].T)
+        den.head_nb.bias.zero_()
+    pred = torch.cat(parts, -1) @ W[:-1] + W[-1]
+    err = float(((pred - patchify(z0, den.patch)) ** 2).mean())
+    print("latent warm start: patch_in and head fitted on %d clips; head's latent x0 "
+          "error %.4f (latent variance %.4f)" % (B, err, float(z0.var())), flush=True)
 
 
 # the projections that write into a block's residual stream
@@ -227,6 +294,9 @@ def main():
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
+    ap.add_argument("--latent", default="",
+                    help="a trained frame autoencoder (train_autoencoder.py --export): the "
+                    "denoiser works on its latents; --size and --patch stay in pixels")
     ap.add_argument("--init", default="", help="start from these safetensors weights (e.g. the "
                     "shipped model) when --ckpt holds no checkpoint: training goes on across "
                     "machines with a fresh optimiser; a file with fewer blocks than "
@@ -239,8 +309,19 @@ def main():
     path = os.path.join(args.ckpt, "last.pt")
 
     cfg = {k: getattr(args, k) for k in DEFAULT_CONFIG}
+    ae_state = None
+    if args.latent:
+        # --size/--patch stay in pixels; the denoiser works at the latent size
+        ae_file = torch.load(args.latent)
+        ae_state = ae_file["model"]
+        st = ae_file["config"]["stride"]
+        cfg.update(channels=ae_file["config"]["latent_ch"], ae_c1=ae_file["config"]["c1"],
+                   ae_c2=ae_file["config"]["c2"], size=args.size // st,
+                   patch=args.patch // st, cameo_patch=args.patch)
     torch.manual_seed(args.seed)
     model = SoragenModel(V.VOCAB, **cfg)
+    if ae_state is not None:
+        model.ae.load_state_dict(ae_state)
     ema = copy.deepcopy(model).eval()
     if args.train_only:
         for name, prm in model.named_parameters():
@@ -251,6 +332,7 @@ def main():
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01, betas=(0.9, 0.99))
     step, seen = 0, 0
     fresh_opt = True
+    px_init = None   # a pixel model whose body a latent model starts from
     rng = np.random.default_rng(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     if os.path.exists(path):
@@ -273,10 +355,24 @@ def main():
             print(f"{args.init}: {file_depth} blocks grown to {cfg['depth']}", flush=True)
         # a head_kernel 1 file into a head_kernel 3 model: head_nb stays zero;
         # a file without a refiner into a model with one: it starts as identity
-        missing, unexpected = model.load_state_dict(tensors, strict=False)
         new = ("den.head_nb.", "den.refiner.")
+        if args.latent and int(md.get("channels", 3)) == 3:
+            # a pixel model's body into a latent model: same token grid, so
+            # everything but the clip's way in and out carries over
+            new += ("den.patch_in.", "den.head.", "ae.")
+            px_init = SoragenModel(md["vocab"].split(" "), **full_config(md))
+            px_init.load_state_dict(tensors)
+            tensors = {k: v for k, v in tensors.items()
+                       if not k.startswith(("den.patch_in.", "den.head.", "den.head_nb."))}
+            print("%s: a pixel model's body; patch_in and head fitted afresh" % args.init,
+                  flush=True)
+        elif args.latent:
+            new += ("ae.",)
+        missing, unexpected = model.load_state_dict(tensors, strict=False)
         assert not unexpected and all(k.startswith(new) for k in missing), \
             "%s has another architecture" % args.init
+        if ae_state is not None:
+            model.ae.load_state_dict(ae_state)
         ema.load_state_dict(model.state_dict())
         step, seen = int(md.get("train_step", 0)), int(md.get("train_clips", 0))
         rng = np.random.default_rng(args.seed + step)
@@ -289,10 +385,11 @@ def main():
     print(f"params {nparam/1e6:.2f} M ({ntrain/1e6:.3f} M trained), config {cfg}", flush=True)
 
     boost = parse_boost(args.subject_boost)
-    world = World(size=cfg["size"], frames=cfg["frames"], fps=cfg["fps"], subject_boost=boost)
-    short_world = World(size=cfg["size"], frames=args.short_frames, fps=cfg["fps"],
+    FS = model.frame_size   # pixels; cfg["size"] is the latent size in a latent model
+    world = World(size=FS, frames=cfg["frames"], fps=cfg["fps"], subject_boost=boost)
+    short_world = World(size=FS, frames=args.short_frames, fps=cfg["fps"],
                         subject_boost=boost)
-    T, H = cfg["frames"], cfg["size"]
+    T, H = cfg["frames"], FS
 
     def save():
         tmp = path + ".tmp"
@@ -303,6 +400,10 @@ def main():
 
     t_start = time.time()
     last_save = t_start
+    if px_init is not None:
+        latent_warm_start(model, px_init.eval(), world, rng, gen)
+        ema.load_state_dict(model.state_dict())
+        del px_init
     step0 = step  # a fresh optimiser (new run or --init) warms up again
     avg = None
     while time.time() - t_start < args.minutes * 60:
@@ -312,6 +413,8 @@ def main():
             Tb, Bb, wb = T, args.batch, world
         x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj = make_batch(
             wb, rng, Bb, Tb, H, args.cameo_share, args.remix_known)
+        if model.ae is not None:
+            x0, ctx_clip, ctx_mask, subj = to_latent(model, x0, ctx_mask, subj)
         B = x0.shape[0]
         t = sample_t(B, gen, args.uniform_t, args.high_t)
         eps = torch.randn(x0.shape, generator=gen)
@@ -328,7 +431,8 @@ def main():
             x0_hat, ev = model(xt, t, ctx_clip, ctx_mask, tokens, cameo, cameo_on)
         x0_hat, ev = x0_hat.float(), ev.float()
         w = (1.0 / tb ** 2).clamp(1.0, 4.0)
-        pix_w = (1.0 - 0.9 * ctx_mask) * subject_weight(subj, args.subject_weight, t, args.subject_max_t)
+        pix_w = (1.0 - 0.9 * ctx_mask) * subject_weight(subj, args.subject_weight, t, args.subject_max_t,
+                                                         3 if model.ae is not None else 5)
         loss_x = ((x0_hat - x0) ** 2 * w * pix_w).mean()
         loss_e = F.binary_cross_entropy_with_logits(ev, events)
         loss = loss_x + 0.05 * loss_e
