@@ -54,6 +54,7 @@
 #include "video.h"
 
 #include "diffusion/audio_render.h"
+#include "diffusion/autoencoder.h"
 #include "diffusion/denoiser.h"
 #include "diffusion/dialogue.h"
 #include "diffusion/events.h"
@@ -115,7 +116,9 @@ typedef struct SoragenContext {
     int64_t events_upto;     /* native frames whose events are known */
     int64_t chunk;           /* chunks started */
     int running;
-    float *ctx_clip, *ctx_mask;
+    float *ctx_clip, *ctx_mask; /* the denoiser's clip: pixels or latents */
+    DiffAutoencoder *ae;        /* latent models: frames <-> latents */
+    float *decoded;             /* latent models: the chunk's frames */
 
     /* output */
     int64_t pts, nb_frames;
@@ -446,6 +449,8 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->hist_events);
     av_freep(&s->ctx_clip);
     av_freep(&s->ctx_mask);
+    av_freep(&s->decoded);
+    ff_diff_autoencoder_free(&s->ae);
     av_freep(&s->chunk_prompt);
     av_freep(&s->prev_prompt);
     for (int k = 0; k < 2; k++)
@@ -498,7 +503,7 @@ static int config_props(AVFilterLink *outlink)
     SoragenContext *s = ctx->priv;
     FilterLink *l = ff_filter_link(outlink);
     const DiffModelConfig *c = &s->model->cfg;
-    const size_t fsz = (size_t)3 * c->size * c->size;
+    const size_t fsz = (size_t)3 * c->frame_size * c->frame_size;
     int ret;
 
     outlink->w = s->w;
@@ -509,8 +514,8 @@ static int config_props(AVFilterLink *outlink)
     s->nb_frames = s->duration < 0 ? -1 :
                    av_rescale_q_rnd(s->duration, AV_TIME_BASE_Q, outlink->time_base, AV_ROUND_UP);
 
-    if ((ret = make_table(c->size, s->w, &s->xi, &s->xw)) < 0 ||
-        (ret = make_table(c->size, s->h, &s->yi, &s->yw)) < 0)
+    if ((ret = make_table(c->frame_size, s->w, &s->xi, &s->xw)) < 0 ||
+        (ret = make_table(c->frame_size, s->h, &s->yi, &s->yw)) < 0)
         return ret;
 
     if (!s->dnn_ready) {
@@ -528,10 +533,17 @@ static int config_props(AVFilterLink *outlink)
         s->cap = 3 * c->frames;
         s->hist        = av_malloc_array(s->cap, fsz * sizeof(float));
         s->hist_events = av_malloc_array(s->cap, DIFF_N_EVENTS * sizeof(float));
-        s->ctx_clip    = av_calloc(c->frames * fsz, sizeof(float));
-        s->ctx_mask    = av_calloc(c->frames * fsz / 3, sizeof(float));
+        /* the denoiser's clip: pixels, or a latent model's latents */
+        s->ctx_clip    = av_calloc(s->sampler.clip, sizeof(float));
+        s->ctx_mask    = av_calloc(c->frames * s->sampler.plane, sizeof(float));
         if (!s->hist || !s->hist_events || !s->ctx_clip || !s->ctx_mask)
             return AVERROR(ENOMEM);
+        if (c->ae_c1) {
+            if ((ret = ff_diff_autoencoder_init(&s->ae, s->model, &s->dnn, c->frames, ctx)) < 0)
+                return ret;
+            if (!(s->decoded = av_malloc_array(c->frames, fsz * sizeof(float))))
+                return AVERROR(ENOMEM);
+        }
     }
     return 0;
 }
@@ -553,7 +565,8 @@ static int start_chunk(AVFilterContext *ctx)
 {
     SoragenContext *s = ctx->priv;
     const DiffModelConfig *c = &s->model->cfg;
-    const size_t plane = (size_t)c->size * c->size, fsz = 3 * plane;
+    const size_t plane = s->sampler.plane, fsz = (size_t)3 * c->frame_size * c->frame_size;
+    const size_t csz = s->sampler.clip / c->frames; /* floats of a frame of the clip */
     const int known = s->chunk ? s->overlap : 0;
     float churn;
     int ret;
@@ -566,14 +579,19 @@ static int start_chunk(AVFilterContext *ctx)
     if (!s->chunk_prompt)
         return AVERROR(ENOMEM);
     s->chunk_start = s->nb_native;
-    memset(s->ctx_clip, 0, c->frames * fsz * sizeof(float));
+    memset(s->ctx_clip, 0, c->frames * csz * sizeof(float));
     memset(s->ctx_mask, 0, c->frames * plane * sizeof(float));
-    for (int f = 0; f < known; f++) {
-        int64_t src = s->nb_native - known + f - s->base;
-        av_assert0(src >= 0 && src < s->cap);
-        memcpy(s->ctx_clip + f * fsz, s->hist + src * fsz, fsz * sizeof(float));
-        for (size_t i = 0; i < plane; i++)
-            s->ctx_mask[f * plane + i] = 1.0f;
+    if (known) {
+        /* the last frames made are this chunk's first, known in whole */
+        int64_t src = s->nb_native - known - s->base;
+        av_assert0(src >= 0 && src + known <= s->cap);
+        if (!s->ae)
+            memcpy(s->ctx_clip, s->hist + src * fsz, known * fsz * sizeof(float));
+        else if ((ret = ff_diff_autoencoder_encode(s->ae, s->hist + src * fsz, known,
+                                                   s->ctx_clip)) < 0)
+            return ret;
+        for (size_t i = 0; i < known * plane; i++)
+            s->ctx_mask[i] = 1.0f;
     }
     if ((ret = ff_diff_sampler_churn(s->churn, s->method, &churn, ctx)) < 0)
         return ret;
@@ -592,11 +610,19 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
 {
     SoragenContext *s = ctx->priv;
     const DiffModelConfig *c = &s->model->cfg;
-    const size_t fsz = (size_t)3 * c->size * c->size;
+    const size_t fsz = (size_t)3 * c->frame_size * c->frame_size;
     const int known = s->chunk ? s->overlap : 0, fresh = c->frames - known;
     const float *clip = ff_diff_sampler_result(&s->sampler);
     const int64_t total = s->nb_native + fresh;
     int64_t drop = FFMIN(needed, s->nb_native - s->overlap);
+    int ret;
+
+    if (s->ae) {
+        /* a latent model's clip: its decoder draws the frames */
+        if ((ret = ff_diff_autoencoder_decode(s->ae, clip, c->frames, s->decoded)) < 0)
+            return ret;
+        clip = s->decoded;
+    }
 
     /* keep what output frames, the next chunk's context and the event
      * analyser (four frames before the first without events) still need */
@@ -642,7 +668,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             for (int e = 0; e < DIFF_N_EVENTS; e++)
                 prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
         n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
-                                c->size, from, c->fps, c->gravity, prob, s->event_threshold,
+                                c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
                                 FFMIN(s->event_confirmed, s->event_threshold),
                                 found, FF_ARRAY_ELEMS(found));
         if (n < 0)
@@ -745,7 +771,7 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
 {
     SoragenContext *s = ctx->priv;
     const DiffModelConfig *c = &s->model->cfg;
-    const int n = c->size;
+    const int n = c->frame_size;
     const size_t plane = (size_t)n * n;
     const float *f0 = s->hist + (i0 - s->base) * 3 * plane;
     const float *f1 = frac ? f0 + 3 * plane : f0;

@@ -57,6 +57,7 @@
 #include "formats.h"
 #include "video.h"
 
+#include "diffusion/autoencoder.h"
 #include "diffusion/denoiser.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
@@ -122,6 +123,9 @@ typedef struct RemixContext {
     size_t plane, fsz;
     float *clip, *ctx_clip, *ctx_mask, *region;  /* model-size floats */
     float *prev;                     /* last output frames, [overlap][3][size][size] */
+    DiffAutoencoder *ae;             /* latent models: frames <-> latents */
+    float *zclip, *zctx, *zmask;     /* latent models: clip, context and its mask */
+    float *decoded;                  /* latent models: the window's frames */
     uint8_t *rgb;                    /* one model-size RGB24 frame */
     uint8_t *changed;                /* one model-size frame, refine_region() */
     struct SwsContext *down, *up, *mask_up;
@@ -260,7 +264,7 @@ static av_cold int init(AVFilterContext *ctx)
                s->overlap, s->model->cfg.frames);
         return AVERROR(EINVAL);
     }
-    if (s->model->cfg.frames > MAX_WINDOW || s->model->cfg.size > 256) {
+    if (s->model->cfg.frames > MAX_WINDOW || s->model->cfg.frame_size > 256) {
         av_log(ctx, AV_LOG_ERROR, "models of more than %d frames or 256x256 are not supported\n",
                MAX_WINDOW);
         return AVERROR_PATCHWELCOME;
@@ -289,6 +293,11 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->ctx_mask);
     av_freep(&s->region);
     av_freep(&s->prev);
+    ff_diff_autoencoder_free(&s->ae);
+    av_freep(&s->zclip);
+    av_freep(&s->zctx);
+    av_freep(&s->zmask);
+    av_freep(&s->decoded);
     av_freep(&s->rgb);
     av_freep(&s->changed);
     sws_freeContext(s->down);
@@ -341,8 +350,8 @@ static int config_output(AVFilterLink *outlink)
     s->desc = av_pix_fmt_desc_get(inlink->format);
 
     s->T = c->frames;
-    s->size = c->size;
-    s->plane = (size_t)c->size * c->size;
+    s->size = c->frame_size;  /* pixels; a latent model's denoiser works at c->size */
+    s->plane = (size_t)s->size * s->size;
     s->fsz = 3 * s->plane;
     s->clip     = av_calloc(s->T * s->fsz, sizeof(float));
     s->ctx_clip = av_calloc(s->T * s->fsz, sizeof(float));
@@ -363,11 +372,11 @@ static int config_output(AVFilterLink *outlink)
     if ((ret = av_frame_get_buffer(s->mask_full, 0)) < 0)
         return ret;
 
-    s->down = sws_getContext(w, h, inlink->format, c->size, c->size, AV_PIX_FMT_RGB24,
+    s->down = sws_getContext(w, h, inlink->format, s->size, s->size, AV_PIX_FMT_RGB24,
                              SWS_AREA | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
-    s->up   = sws_getContext(c->size, c->size, AV_PIX_FMT_RGB24, w, h, inlink->format,
+    s->up   = sws_getContext(s->size, s->size, AV_PIX_FMT_RGB24, w, h, inlink->format,
                              SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT, NULL, NULL, NULL);
-    s->mask_up = sws_getContext(c->size, c->size, AV_PIX_FMT_GRAY8, w, h, AV_PIX_FMT_GRAY8,
+    s->mask_up = sws_getContext(s->size, s->size, AV_PIX_FMT_GRAY8, w, h, AV_PIX_FMT_GRAY8,
                                 SWS_BILINEAR | SWS_BITEXACT, NULL, NULL, NULL);
     if (!s->down || !s->up || !s->mask_up)
         return AVERROR(EINVAL);
@@ -383,6 +392,16 @@ static int config_output(AVFilterLink *outlink)
         if ((ret = ff_diff_sampler_init(&s->sampler, s->dn)) < 0)
             return ret;
         s->sampler_ready = 1;
+        if (c->ae_c1) {
+            if ((ret = ff_diff_autoencoder_init(&s->ae, s->model, &s->dnn, s->T, ctx)) < 0)
+                return ret;
+            s->zclip   = av_malloc_array(s->sampler.clip, sizeof(float));
+            s->zctx    = av_malloc_array(s->sampler.clip, sizeof(float));
+            s->zmask   = av_malloc_array(s->T * s->sampler.plane, sizeof(float));
+            s->decoded = av_malloc_array(s->T * s->fsz, sizeof(float));
+            if (!s->zclip || !s->zctx || !s->zmask || !s->decoded)
+                return AVERROR(ENOMEM);
+        }
         if ((ret = set_context(s, ctx, 0, s->to_ids, s->nb_to)) < 0 ||
             (ret = set_context(s, ctx, 1, &pad, 1)) < 0)
             return ret;
@@ -545,28 +564,39 @@ static int find_region(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
     const int T = s->T;
+    const size_t zn = s->sampler.clip;  /* the denoiser's clip: pixels or latents */
     float *x0 = av_malloc_array(2 * T * s->fsz, sizeof(float));
-    float *xt = av_malloc_array(T * s->fsz, sizeof(float));
+    float *x0z = s->ae ? av_malloc_array(2 * zn, sizeof(float)) : x0;
+    float *xt = av_malloc_array(zn, sizeof(float));
     float *diff = av_calloc(T * s->plane, sizeof(float));
-    float *nz = av_malloc_array(T * s->fsz, sizeof(float));
+    float *nz = av_malloc_array(zn, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
     float mx = 0;
     int pad = 0, ret = 0;
 
-    if (!x0 || !xt || !diff || !nz || !label || !groups) {
+    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups) {
         ret = AVERROR(ENOMEM);
         goto end;
     }
     if ((ret = set_context(s, ctx, 1, s->from_ids, s->nb_from)) < 0)
         goto end;
+    /* a latent model contrasts its predictions of the clip's latents, decoded */
+    if (s->ae && (ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
+        goto end;
     memset(s->ctx_mask, 0, T * s->plane * sizeof(float));
     for (int draw = 0; draw < CONTRAST_DRAWS; draw++) {
-        ff_diff_normal(nz, T * s->fsz, s->used_seed ^ 0x5eed, ((uint64_t)s->window << 8) | draw);
-        for (size_t i = 0; i < T * s->fsz; i++)
-            xt[i] = 0.5f * s->clip[i] + 0.5f * nz[i];
-        ret = ff_diff_denoiser_forward(s->dn, xt, 0.5f, s->clip, s->ctx_mask, x0, NULL);
+        const float *c0 = s->ae ? s->zclip : s->clip;
+        ff_diff_normal(nz, zn, s->used_seed ^ 0x5eed, ((uint64_t)s->window << 8) | draw);
+        for (size_t i = 0; i < zn; i++)
+            xt[i] = 0.5f * c0[i] + 0.5f * nz[i];
+        /* nothing known: the mask is zero at either size */
+        ret = ff_diff_denoiser_forward(s->dn, xt, 0.5f, c0, s->ctx_mask, x0z, NULL);
         if (ret < 0)
+            goto end;
+        if (s->ae &&
+            ((ret = ff_diff_autoencoder_decode(s->ae, x0z, T, x0)) < 0 ||
+             (ret = ff_diff_autoencoder_decode(s->ae, x0z + zn, T, x0 + T * s->fsz)) < 0))
             goto end;
         for (int f = 0; f < T; f++)
             for (size_t i = 0; i < s->plane; i++) {
@@ -596,6 +626,8 @@ static int find_region(AVFilterContext *ctx)
     }
     ret = set_context(s, ctx, 1, &pad, 1);
 end:
+    if (x0z != x0)
+        av_free(x0z);
     av_free(x0);
     av_free(xt);
     av_free(diff);
@@ -654,9 +686,23 @@ static int start_window(AVFilterContext *ctx)
         s->running = 0;
         return 1; /* nothing to generate */
     }
-    ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
-                                s->guidance, s->method, s->used_churn, s->ctx_clip, s->ctx_mask,
-                                s->strength, s->clip);
+    if (s->ae) {
+        /* a latent model: the clip's latents, known where all the pixels of
+         * a latent pixel are */
+        const size_t zn = s->sampler.clip, zf = zn / T, zp = s->sampler.plane;
+        if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
+            return ret;
+        ff_diff_latent_known(s->ctx_mask, T, s->model->cfg.size, s->zmask);
+        for (size_t i = 0; i < zn; i++)
+            s->zctx[i] = s->zclip[i] * s->zmask[(i / zf) * zp + i % zp];
+        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
+                                    s->guidance, s->method, s->used_churn, s->zctx, s->zmask,
+                                    s->strength, s->zclip);
+    } else {
+        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
+                                    s->guidance, s->method, s->used_churn, s->ctx_clip,
+                                    s->ctx_mask, s->strength, s->clip);
+    }
     if (ret < 0)
         return ret;
     s->running = 1;
@@ -746,6 +792,13 @@ static int emit_window(AVFilterContext *ctx)
     const int K = s->carried, n = s->size;
     char buf[64];
     int ret = 0;
+
+    if (s->running && s->ae) {
+        /* a latent model's result: its decoder draws the frames */
+        if ((ret = ff_diff_autoencoder_decode(s->ae, res, s->T, s->decoded)) < 0)
+            return ret;
+        res = s->decoded;
+    }
 
     for (int i = 0; i < s->nb; i++) {
         const int f = K + i;

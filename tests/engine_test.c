@@ -42,6 +42,7 @@
 #include "libavutil/macros.h"
 #include "libavutil/mem.h"
 
+#include "libavfilter/diffusion/autoencoder.h"
 #include "libavfilter/diffusion/denoiser.h"
 #include "libavfilter/diffusion/model.h"
 #include "libavfilter/diffusion/onednn.h"
@@ -119,7 +120,7 @@ static int run_precision(const DiffModel *m, const SafetensorsFile *ref, int bf1
                          const char *model_tag)
 {
     const int T = m->cfg.frames, H = m->cfg.size, D = m->cfg.dim;
-    const int64_t clip = (int64_t)T * 3 * H * H;
+    const int64_t clip = (int64_t)T * m->cfg.channels * H * H;
     DiffDnn dnn;
     DiffDenoiser *dn = NULL;
     DiffSampler s;
@@ -278,6 +279,55 @@ static int open_fixture(const char *dir, const char *prefix, DiffModel **m,
     return 0;
 }
 
+/* the frame autoencoder of a latent model: encode ae/px, decode ae/z, all
+ * frames and fewer than planned; a rerun is bit-identical */
+static void run_autoencoder(const DiffModel *m, const SafetensorsFile *ref)
+{
+    const int T = m->cfg.frames, F = m->cfg.frame_size, S = m->cfg.size;
+    const int64_t npx = (int64_t)T * 3 * F * F, nz = (int64_t)T * DIFF_LATENT_CH * S * S;
+    float *px = ref_tensor(ref, "ae/px", NULL), *want_z = ref_tensor(ref, "ae/z", NULL);
+    float *want_px = ref_tensor(ref, "ae/decoded", NULL);
+    float *z = av_malloc_array(nz, sizeof(float)), *z2 = av_malloc_array(nz, sizeof(float));
+    float *out = av_malloc_array(npx, sizeof(float));
+    DiffAutoencoder *ae = NULL;
+    DiffDnn dnn;
+    int ret, same;
+
+    if (!px || !want_z || !want_px || !z || !z2 || !out ||
+        ff_diff_dnn_init(&dnn, 2, NULL) < 0) {
+        printf("FAIL autoencoder setup\n");
+        failures++;
+        goto end;
+    }
+    if ((ret = ff_diff_autoencoder_init(&ae, m, &dnn, T, NULL)) < 0 ||
+        (ret = ff_diff_autoencoder_encode(ae, px, T, z)) < 0 ||
+        (ret = ff_diff_autoencoder_decode(ae, want_z, T, out)) < 0) {
+        printf("FAIL autoencoder: error %d\n", ret);
+        failures++;
+    } else {
+        check("latent autoencoder encode", z, want_z, nz, 1e-4);
+        check("latent autoencoder decode", out, want_px, npx, 1e-4);
+        /* two frames of four: the same latents as in the full run */
+        ret = ff_diff_autoencoder_encode(ae, px, 2, z2);
+        same = ret >= 0 && !memcmp(z, z2, nz / T * 2 * sizeof(float));
+        printf("%-4s latent autoencoder: 2 of %d frames encode as in the full batch\n",
+               same ? "ok" : "FAIL", T);
+        failures += !same;
+        ret = ff_diff_autoencoder_encode(ae, px, T, z2);
+        same = ret >= 0 && !memcmp(z, z2, nz * sizeof(float));
+        printf("%-4s latent autoencoder rerun bit-identical\n", same ? "ok" : "FAIL");
+        failures += !same;
+        ret = ff_diff_autoencoder_encode(ae, px, T + 1, z2);
+        printf("%-4s latent autoencoder refuses more frames than planned (%d)\n",
+               ret == AVERROR(EINVAL) ? "ok" : "FAIL", ret);
+        failures += ret != AVERROR(EINVAL);
+    }
+    ff_diff_autoencoder_free(&ae);
+    ff_diff_dnn_uninit(&dnn);
+end:
+    av_free(px); av_free(want_z); av_free(want_px); av_free(z); av_free(z2); av_free(out);
+}
+
 /* both precisions on the fixture PREFIX, whose model must load with the
  * given head_kernel and refine */
 static int run_variant(const char *dir, const char *prefix, int head_kernel, int refine,
@@ -297,6 +347,8 @@ static int run_variant(const char *dir, const char *prefix, int head_kernel, int
     }
     run_precision(m, ref, 0, label);
     run_precision(m, ref, 1, label);
+    if (m->cfg.ae_c1)
+        run_autoencoder(m, ref);
     ff_safetensors_free(&ref);
     ff_diff_model_free(&m);
     return 0;
@@ -358,6 +410,9 @@ int main(int argc, char **argv)
         return 1;
     /* the pixel refiner: three 3x3 convolutions after the head */
     if (run_variant(dir, "tinyr", 3, 6, "refine ") < 0)
+        return 1;
+    /* a latent model: the denoiser on an autoencoder's latents */
+    if (run_variant(dir, "tinyl", 3, 0, "latent ") < 0)
         return 1;
     printf("%s\n", failures ? "engine_test: FAILED" : "engine_test: passed");
     return !!failures;

@@ -6,6 +6,7 @@ FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
 TINY3=$REPO/tests/fixtures/tiny3-model.safetensors
 TINYR=$REPO/tests/fixtures/tinyr-model.safetensors
+TINYL=$REPO/tests/fixtures/tinyl-model.safetensors
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 head -c 300 "$TINY" > "$tmp/truncated.safetensors"
@@ -13,6 +14,8 @@ printf '\002\000\000\000\000\000\000\000{}' > "$tmp/no-metadata.safetensors"
 perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"2"/' "$TINY3" > "$tmp/kernel2.safetensors"
 perl -0777 -pe 's/"head_kernel":"3"/"head_kernel":"1"/' "$TINY3" > "$tmp/kernel1.safetensors"
 perl -0777 -pe 's/"refine":"6"/"refine":"x"/' "$TINYR" > "$tmp/refine-x.safetensors"
+# a latent model's metadata, same header length (JSON allows the spaces)
+perl -0777 -pe 's/"head_kernel":"3"/"channels":"4"   /' "$TINY3" > "$tmp/latent.safetensors"
 perl -0777 -pe 's/"refine":"6"/"refine":"0"/' "$TINYR" > "$tmp/refine0.safetensors"
 printf '\047\000\000\000\000\000\000\000{"__metadata__":{"format":"soragen-1"}}' > "$tmp/no-prediction.safetensors"
 fail=0
@@ -51,6 +54,11 @@ expect error "head_kernel=2: only 1 and 3" "soragen=model=$tmp/kernel2.safetenso
 expect error "holds 75 tensors, the architecture uses 73" "soragen=model=$tmp/kernel1.safetensors:p=a hippo"
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINYR:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"
 expect error "refine='x' is not an integer" "soragen=model=$tmp/refine-x.safetensors:p=a hippo"
+expect error "a latent model needs both autoencoder widths" "soragen=model=$tmp/latent.safetensors:p=a hippo"
+# a latent model (its denoiser on an autoencoder's latents): both filters run it
+expect ok    "lavfi.soragen.seed"        "soragen=model=$TINYL:p=hippo:d=1:steps=1:s=48x32,metadata=mode=print"
+expect ok    "lavfi.remix.to"            "remix=model=$TINYL:from=hippo:to=cat:steps=1,metadata=mode=print"
+expect ok    "lavfi.remix.mask_area=1.0000" "remix=model=$TINYL:prompt=a cat:strength=0.6:steps=1,metadata=mode=print"
 expect error "holds 85 tensors, the architecture uses 75" "soragen=model=$tmp/refine0.safetensors:p=a hippo"
 expect error "needs to=WORD"             "remix=model=$TINY:from=hippo"
 expect error "Say what to generate"      "remix=model=$TINY"

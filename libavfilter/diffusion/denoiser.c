@@ -35,13 +35,13 @@ enum { L_S_QKV, L_S_OUT, L_T_QKV, L_T_OUT, L_X_Q, L_X_OUT, L_FC1, L_FC2, L_PER_B
 
 int ff_diff_cameo_len(const DiffModel *m)
 {
-    int n = DIFF_CAMEO_SIZE / m->cfg.patch;
+    int n = DIFF_CAMEO_SIZE / m->cfg.cameo_patch;
     return n * n;
 }
 
 void ff_diff_cameo_tokens(const DiffModel *m, const float *rgba, float *out)
 {
-    const int p = m->cfg.patch, n = DIFF_CAMEO_SIZE / p, D = m->cfg.dim;
+    const int p = m->cfg.cameo_patch, n = DIFF_CAMEO_SIZE / p, D = m->cfg.dim;
     float feat[DIFF_CAMEO_CH * DIFF_CAMEO_SIZE * DIFF_CAMEO_SIZE];
 
     for (int py = 0; py < n; py++) {
@@ -121,6 +121,7 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
     d->esz = bf16 ? 2 : 4;
     d->T = c->frames;
     d->p = c->patch;
+    d->C = c->channels;
     d->size = c->size;
     d->S = (c->size / c->patch) * (c->size / c->patch);
     d->N = d->T * d->S;
@@ -145,13 +146,13 @@ int ff_diff_denoiser_init(DiffDenoiser **pd, const DiffModel *m, DiffDnn *dnn,
     sz_hid = ff_diff_align(rows * 4 * d->D * d->esz);
     if (c->head_kernel == 3) {
         sz_nb  = ff_diff_align(rows * 8 * d->D * sizeof(float));
-        sz_hnb = ff_diff_align(rows * 3 * d->p * d->p * sizeof(float));
+        sz_hnb = ff_diff_align(rows * d->C * d->p * d->p * sizeof(float));
     }
     {
         size_t sizes[] = {
             sz_x, sz_x, sz_y, sz_qkv, sz_y, sz_hid,
-            ff_diff_align((size_t)d->N * DIFF_IN_CH * d->p * d->p * sizeof(float)),
-            ff_diff_align(rows * 3 * d->p * d->p * sizeof(float)),
+            ff_diff_align((size_t)d->N * (2 * d->C + 1) * d->p * d->p * sizeof(float)),
+            ff_diff_align(rows * d->C * d->p * d->p * sizeof(float)),
             ff_diff_align(d->scores_size), ff_diff_align(d->scores_size / 2),
             ff_diff_align(21 * d->D * sizeof(float)),
             ff_diff_align((DIFF_TEMB_DIM + 2 * d->D) * sizeof(float)),
@@ -328,17 +329,17 @@ static void timestep_embedding(float t, float *out)
 static void patchify_input(DiffDenoiser *d, const float *xt, const float *ctx_clip,
                            const float *ctx_mask)
 {
-    const int p = d->p, W = d->size, n = W / p, F = DIFF_IN_CH * p * p;
+    const int p = d->p, W = d->size, n = W / p, C = d->C, F = (2 * C + 1) * p * p;
     const size_t plane = (size_t)W * W;
 
     for (int t = 0; t < d->T; t++) {
         for (int py = 0; py < n; py++) {
             for (int px = 0; px < n; px++) {
                 float *f = d->inp + ((size_t)(t * n + py) * n + px) * F;
-                for (int c = 0; c < DIFF_IN_CH; c++) {
-                    const float *src = c < 3 ? xt + (t * 3 + c) * plane :
-                                       c < 6 ? ctx_clip + (t * 3 + c - 3) * plane :
-                                               ctx_mask + t * plane;
+                for (int c = 0; c < 2 * C + 1; c++) {
+                    const float *src = c < C     ? xt + (t * C + c) * plane :
+                                       c < 2 * C ? ctx_clip + (t * C + c - C) * plane :
+                                                   ctx_mask + t * plane;
                     for (int iy = 0; iy < p; iy++)
                         for (int ix = 0; ix < p; ix++)
                             *f++ = src[(py * p + iy) * W + px * p + ix];
@@ -374,17 +375,17 @@ static void gather_neighbours(DiffDenoiser *d, const float *y, float *nbin)
 
 static void unpatchify_output(DiffDenoiser *d, const float *hout, float *x0)
 {
-    const int p = d->p, W = d->size, n = W / p;
+    const int p = d->p, W = d->size, n = W / p, C = d->C;
     const size_t plane = (size_t)W * W;
 
     for (int t = 0; t < d->T; t++)
         for (int py = 0; py < n; py++)
             for (int px = 0; px < n; px++) {
-                const float *f = hout + ((size_t)(t * n + py) * n + px) * 3 * p * p;
-                for (int c = 0; c < 3; c++)
+                const float *f = hout + ((size_t)(t * n + py) * n + px) * C * p * p;
+                for (int c = 0; c < C; c++)
                     for (int iy = 0; iy < p; iy++)
                         for (int ix = 0; ix < p; ix++)
-                            x0[(t * 3 + c) * plane + (py * p + iy) * W + px * p + ix] = *f++;
+                            x0[(t * C + c) * plane + (py * p + iy) * W + px * p + ix] = *f++;
             }
 }
 
@@ -481,7 +482,7 @@ int ff_diff_denoiser_forward(DiffDenoiser *d, const float *xt, float t,
     if ((ret = ff_diff_linear_run(d->dnn, &d->head)) < 0)
         return ret;
     if (m->cfg.head_kernel == 3) {
-        const size_t n = (size_t)rows * 3 * d->p * d->p;
+        const size_t n = (size_t)rows * d->C * d->p * d->p;
         gather_neighbours(d, d->tmp, d->nbin);
         if ((ret = ff_diff_linear_run(d->dnn, &d->head_nb)) < 0)
             return ret;
@@ -489,8 +490,8 @@ int ff_diff_denoiser_forward(DiffDenoiser *d, const float *xt, float t,
             d->hout[i] += d->hnb[i];
     }
     for (int b = 0; b < d->batch; b++) {
-        const size_t clip = (size_t)d->T * 3 * d->size * d->size;
-        unpatchify_output(d, d->hout + (size_t)b * N * 3 * d->p * d->p, x0 + b * clip);
+        const size_t clip = (size_t)d->T * d->C * d->size * d->size;
+        unpatchify_output(d, d->hout + (size_t)b * N * d->C * d->p * d->p, x0 + b * clip);
     }
     if (d->refiner && (ret = ff_diff_refiner_run(d->refiner, st, xt, x0)) < 0)
         return ret;

@@ -45,6 +45,7 @@ typedef struct DiffDenoiser {
     void *log_ctx;
     int batch, bf16;
     int T, S, N, D, H, hd, p, size;
+    int C;                      /* channels of the clip: 3 pixels, or a latent model's */
     size_t esz;                 /* bytes per activation element of matmul inputs */
     dnnl_data_type_t dt;
 
@@ -86,8 +87,9 @@ int  ff_diff_cameo_len(const DiffModel *m);
 
 /**
  * One forward pass at time t for every branch.
- * xt, ctx_clip: [T][3][H][W] in [-1, 1]; ctx_mask: [T][H][W] (1 = known).
- * x0: [batch][T][3][H][W]; events (optional): [batch][T][2] logits.
+ * xt, ctx_clip: [T][C][H][W] (C = 3: pixels in [-1, 1]; a latent model:
+ * its latents at its latent size); ctx_mask: [T][H][W] (1 = known).
+ * x0: [batch][T][C][H][W]; events (optional): [batch][T][2] logits.
  */
 int  ff_diff_denoiser_forward(DiffDenoiser *d, const float *xt, float t,
                               const float *ctx_clip, const float *ctx_mask,

@@ -89,7 +89,7 @@ static int take_linear(Loader *ld, DiffLinearParams *p, const char *prefix, int 
 static int take_conv(Loader *ld, DiffConvParams *p, const char *prefix, int in, int out)
 {
     const int64_t shape[4] = { out, in, 3, 3 };
-    char name[128];
+    char name[160]; /* prefix (< 128) + suffix */
     int ret;
 
     p->in  = in;
@@ -101,13 +101,70 @@ static int take_conv(Loader *ld, DiffConvParams *p, const char *prefix, int in, 
     return take(ld, &p->b, name, 1, out, 0);
 }
 
+static int take_norm(Loader *ld, DiffGroupNormParams *p, const char *prefix, int ch)
+{
+    char name[160]; /* prefix (< 128) + suffix */
+    int ret;
+
+    snprintf(name, sizeof(name), "%s.weight", prefix);
+    if ((ret = take(ld, &p->w, name, 1, ch, 0)) < 0)
+        return ret;
+    snprintf(name, sizeof(name), "%s.bias", prefix);
+    return take(ld, &p->b, name, 1, ch, 0);
+}
+
+static int take_res(Loader *ld, DiffResBlockParams *p, const char *prefix, int ch)
+{
+    char name[128];
+    int ret;
+
+#define NM(part) (snprintf(name, sizeof(name), "%s.%s", prefix, part), name)
+    if ((ret = take_norm(ld, &p->n1, NM("n1"), ch)) < 0 ||
+        (ret = take_conv(ld, &p->c1, NM("c1"), ch, ch)) < 0 ||
+        (ret = take_norm(ld, &p->n2, NM("n2"), ch)) < 0 ||
+        (ret = take_conv(ld, &p->c2, NM("c2"), ch, ch)) < 0)
+        return ret;
+#undef NM
+    return 0;
+}
+
+/* tensor names as models/train/autoencoder.py's state_dict under "ae." */
+static int take_autoencoder(Loader *ld, DiffAutoencoderParams *a, int c1, int c2)
+{
+    const int L = DIFF_LATENT_CH;
+    int ret;
+
+    if ((ret = take_conv(ld, &a->enc_in, "ae.enc.conv_in", 3, c1)) < 0 ||
+        (ret = take_res(ld, &a->enc_res[0], "ae.enc.res1", c1)) < 0 ||
+        (ret = take_conv(ld, &a->enc_down1, "ae.enc.down1", c1, c2)) < 0 ||
+        (ret = take_res(ld, &a->enc_res[1], "ae.enc.res2", c2)) < 0 ||
+        (ret = take_conv(ld, &a->enc_down2, "ae.enc.down2", c2, c2)) < 0 ||
+        (ret = take_res(ld, &a->enc_res[2], "ae.enc.res3", c2)) < 0 ||
+        (ret = take_norm(ld, &a->enc_norm, "ae.enc.norm_out", c2)) < 0 ||
+        (ret = take_conv(ld, &a->enc_out, "ae.enc.conv_out", c2, L)) < 0 ||
+        (ret = take_conv(ld, &a->dec_in, "ae.dec.conv_in", L, c2)) < 0 ||
+        (ret = take_res(ld, &a->dec_res[0], "ae.dec.res1", c2)) < 0 ||
+        (ret = take_res(ld, &a->dec_res[1], "ae.dec.res2", c2)) < 0 ||
+        (ret = take_conv(ld, &a->dec_up1, "ae.dec.up1", c2, c2)) < 0 ||
+        (ret = take_res(ld, &a->dec_res[2], "ae.dec.res3", c2)) < 0 ||
+        (ret = take_conv(ld, &a->dec_up2, "ae.dec.up2", c2, c1)) < 0 ||
+        (ret = take_res(ld, &a->dec_res[3], "ae.dec.res4", c1)) < 0 ||
+        (ret = take_norm(ld, &a->dec_norm, "ae.dec.norm_out", c1)) < 0 ||
+        (ret = take_conv(ld, &a->dec_out, "ae.dec.conv_out", c1, 3)) < 0 ||
+        (ret = take(ld, &a->shift, "ae.shift", 1, L, 0)) < 0 ||
+        (ret = take(ld, &a->scale, "ae.scale", 1, L, 0)) < 0)
+        return ret;
+    return 0;
+}
+
 static int take_all(Loader *ld)
 {
     DiffModel *m = ld->m;
     const DiffModelConfig *c = &m->cfg;
     const int D = c->dim, p2 = c->patch * c->patch;
     const int S = (c->size / c->patch) * (c->size / c->patch);
-    const int cp = (DIFF_CAMEO_SIZE / c->patch) * (DIFF_CAMEO_SIZE / c->patch);
+    const int C = c->channels;
+    const int cp = (DIFF_CAMEO_SIZE / c->cameo_patch) * (DIFF_CAMEO_SIZE / c->cameo_patch);
     char name[128];
     int ret;
 
@@ -131,10 +188,10 @@ static int take_all(Loader *ld)
     TAKE(&m->ln_f_w, "text.ln_f.weight", 1, D, 0);
     TAKE(&m->ln_f_b, "text.ln_f.bias", 1, D, 0);
 
-    LIN(&m->patch_in, "den.patch_in", DIFF_IN_CH * p2, D);
+    LIN(&m->patch_in, "den.patch_in", (2 * C + 1) * p2, D);
     TAKE(&m->pos_s, "den.pos_s", 2, S, D);
     TAKE(&m->pos_t, "den.pos_t", 2, c->frames, D);
-    LIN(&m->cameo_in, "den.cameo_in", DIFF_CAMEO_CH * p2, D);
+    LIN(&m->cameo_in, "den.cameo_in", DIFF_CAMEO_CH * c->cameo_patch * c->cameo_patch, D);
     TAKE(&m->cameo_pos, "den.cameo_pos", 2, cp, D);
     LIN(&m->t_fc1, "den.t_fc1", DIFF_TEMB_DIM, D);
     LIN(&m->t_fc2, "den.t_fc2", D, D);
@@ -155,9 +212,9 @@ static int take_all(Loader *ld)
         LIN(&b->fc2,   NM("mlp.fc2"), 4 * D, D);
 #undef NM
     }
-    LIN(&m->head, "den.head", D, 3 * p2);
+    LIN(&m->head, "den.head", D, C * p2);
     if (c->head_kernel == 3)
-        LIN(&m->head_nb, "den.head_nb", 8 * D, 3 * p2);
+        LIN(&m->head_nb, "den.head_nb", 8 * D, C * p2);
     if (c->refine) {
         const int R = c->refine;
         DiffRefinerParams *rp = &m->refiner;
@@ -169,6 +226,8 @@ static int take_all(Loader *ld)
             return ret;
     }
     LIN(&m->events, "den.events", D, DIFF_N_EVENTS);
+    if (c->ae_c1 && (ret = take_autoencoder(ld, &m->ae, c->ae_c1, c->ae_c2)) < 0)
+        return ret;
 #undef TAKE
 #undef LIN
     return 0;
@@ -218,6 +277,45 @@ static int meta_head_kernel(const SafetensorsFile *f, int *out, void *log_ctx)
         av_log(log_ctx, AV_LOG_ERROR, "model metadata head_kernel=2: only 1 and 3 exist\n");
         return AVERROR_INVALIDDATA;
     }
+    return 0;
+}
+
+/* optional "channels" (3, the default: pixels; DIFF_LATENT_CH: latents),
+ * "cameo_patch" (default: patch) and the autoencoder's "ae_c1", "ae_c2"
+ * (a latent model has both, a pixel model neither) */
+static int meta_latent(const SafetensorsFile *f, DiffModelConfig *c, void *log_ctx)
+{
+    int ret;
+
+    c->channels    = 3;
+    c->cameo_patch = c->patch;
+    c->ae_c1 = c->ae_c2 = 0;
+    if ((ff_safetensors_meta_str(f, "channels") &&
+         (ret = meta_int(f, "channels", 3, DIFF_LATENT_CH, &c->channels, log_ctx)) < 0) ||
+        (ff_safetensors_meta_str(f, "cameo_patch") &&
+         (ret = meta_int(f, "cameo_patch", 1, DIFF_CAMEO_SIZE, &c->cameo_patch, log_ctx)) < 0) ||
+        (ff_safetensors_meta_str(f, "ae_c1") &&
+         (ret = meta_int(f, "ae_c1", DIFF_AE_GROUPS, 512, &c->ae_c1, log_ctx)) < 0) ||
+        (ff_safetensors_meta_str(f, "ae_c2") &&
+         (ret = meta_int(f, "ae_c2", DIFF_AE_GROUPS, 512, &c->ae_c2, log_ctx)) < 0))
+        return ret;
+    if (c->channels != 3 && c->channels != DIFF_LATENT_CH) {
+        av_log(log_ctx, AV_LOG_ERROR, "model metadata channels=%d: only 3 (pixels) and %d "
+               "(latents) exist\n", c->channels, DIFF_LATENT_CH);
+        return AVERROR_INVALIDDATA;
+    }
+    if ((c->channels == DIFF_LATENT_CH) != (c->ae_c1 > 0) || !c->ae_c1 != !c->ae_c2 ||
+        c->ae_c1 % DIFF_AE_GROUPS || c->ae_c2 % DIFF_AE_GROUPS) {
+        av_log(log_ctx, AV_LOG_ERROR, "model metadata channels=%d, ae_c1=%d, ae_c2=%d: a "
+               "latent model needs both autoencoder widths (multiples of %d), a pixel model "
+               "neither\n", c->channels, c->ae_c1, c->ae_c2, DIFF_AE_GROUPS);
+        return AVERROR_INVALIDDATA;
+    }
+    if (c->ae_c1 && c->refine) {
+        av_log(log_ctx, AV_LOG_ERROR, "model metadata: a pixel refiner needs a pixel model\n");
+        return AVERROR_INVALIDDATA;
+    }
+    c->frame_size = c->ae_c1 ? c->size * DIFF_AE_STRIDE : c->size;
     return 0;
 }
 
@@ -305,10 +403,11 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
         (ret = meta_int(f, "fps", 1, 240, &c->fps, log_ctx)) < 0 ||
         (ret = meta_head_kernel(f, &c->head_kernel, log_ctx)) < 0 ||
         (ret = meta_refine(f, &c->refine, log_ctx)) < 0 ||
-        (ret = meta_gravity(f, &c->gravity, log_ctx)) < 0)
+        (ret = meta_gravity(f, &c->gravity, log_ctx)) < 0 ||
+        (ret = meta_latent(f, c, log_ctx)) < 0)
         goto fail;
     if (c->dim % c->heads || c->dim % c->text_heads || c->size % c->patch ||
-        DIFF_CAMEO_SIZE % c->patch) {
+        DIFF_CAMEO_SIZE % c->cameo_patch) {
         av_log(log_ctx, AV_LOG_ERROR, "inconsistent model hyperparameters "
                "(dim %d, heads %d/%d, size %d, patch %d)\n",
                c->dim, c->heads, c->text_heads, c->size, c->patch);

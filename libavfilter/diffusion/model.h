@@ -33,6 +33,9 @@
 #define DIFF_TEMB_DIM  256
 #define DIFF_REFINE_FEAT 8 /* token features per pixel handed to the pixel refiner */
 #define DIFF_REFINE_MAX  256
+#define DIFF_LATENT_CH   4 /* latent models: channels of the autoencoder's latents */
+#define DIFF_AE_STRIDE   4 /* pixels a latent pixel covers, a side */
+#define DIFF_AE_GROUPS   8 /* group norm groups of the autoencoder */
 
 typedef struct DiffModelConfig {
     int dim, heads, depth;
@@ -40,7 +43,11 @@ typedef struct DiffModelConfig {
     int frames, size, patch, fps;
     int head_kernel; /* 1: a patch's pixels from its token; 3: and its 8 neighbours' */
     int refine;      /* channels of the pixel refiner (refiner.h); 0: none */
-    float gravity;  /* of the training world, px/s^2 at size; 0 = not given */
+    int channels;    /* of the denoiser's clip: 3 (pixels) or DIFF_LATENT_CH (latents) */
+    int cameo_patch; /* patch size of the cameo image's tokens */
+    int ae_c1, ae_c2; /* the frame autoencoder's widths (autoencoder.h); 0: pixel model */
+    int frame_size;  /* pixels a frame side: size, or size * DIFF_AE_STRIDE */
+    float gravity;  /* of the training world, px/s^2 at frame_size; 0 = not given */
 } DiffModelConfig;
 
 /** A 3x3 convolution as stored in the model: w[out][in][3][3], b[out]. */
@@ -49,6 +56,28 @@ typedef struct DiffConvParams {
     float *w;
     float *b;
 } DiffConvParams;
+
+/** Group normalisation's affine parameters, [ch] each. */
+typedef struct DiffGroupNormParams {
+    float *w, *b;
+} DiffGroupNormParams;
+
+/** x + c2(silu(n2(c1(silu(n1(x)))))) */
+typedef struct DiffResBlockParams {
+    DiffGroupNormParams n1, n2;
+    DiffConvParams c1, c2;
+} DiffResBlockParams;
+
+/** The frame autoencoder of a latent model (ae.*, autoencoder.h). */
+typedef struct DiffAutoencoderParams {
+    DiffConvParams enc_in, enc_down1, enc_down2, enc_out;
+    DiffResBlockParams enc_res[3];
+    DiffGroupNormParams enc_norm;
+    DiffConvParams dec_in, dec_up1, dec_up2, dec_out;
+    DiffResBlockParams dec_res[4];
+    DiffGroupNormParams dec_norm;
+    float *shift, *scale;       /* [DIFF_LATENT_CH]: z = (enc(x) - shift) * scale */
+} DiffAutoencoderParams;
 
 /** The pixel refiner (den.refiner.*, refiner.h), models with refine > 0. */
 typedef struct DiffRefinerParams {
@@ -81,6 +110,7 @@ typedef struct DiffModel {
     DiffLinearParams patch_in, cameo_in, t_fc1, t_fc2, mod, final_mod, head, events;
     DiffLinearParams head_nb;   /* [3 p^2][8 dim], head_kernel 3 only */
     DiffRefinerParams refiner; /* refine > 0 only */
+    DiffAutoencoderParams ae;  /* latent models only */
     float *pos_s, *pos_t, *cameo_pos;
     DiffBlockParams *blocks;
 

@@ -87,3 +87,37 @@ void ff_diff_add_gated(float *x, const float *y, const float *gate, int64_t rows
                 xr[c] += yr[c];
     }
 }
+
+void ff_diff_group_norm(const float *x, float *y, int images, int pixels, int ch, int groups,
+                        const float *gamma, const float *beta, float eps, int silu)
+{
+    const int cg = ch / groups;
+
+    for (int img = 0; img < images; img++) {
+        const float *xi = x + (size_t)img * pixels * ch;
+        float *yi = y + (size_t)img * pixels * ch;
+        for (int g = 0; g < groups; g++) {
+            const int c0 = g * cg;
+            const double n = (double)pixels * cg;
+            double sum = 0.0, sq = 0.0;
+            float mean, rstd;
+
+            for (int p = 0; p < pixels; p++)
+                for (int c = c0; c < c0 + cg; c++)
+                    sum += xi[(size_t)p * ch + c];
+            mean = sum / n;
+            for (int p = 0; p < pixels; p++)
+                for (int c = c0; c < c0 + cg; c++) {
+                    const double t = xi[(size_t)p * ch + c] - mean;
+                    sq += t * t;
+                }
+            rstd = 1.0 / sqrt(sq / n + eps);
+            for (int p = 0; p < pixels; p++)
+                for (int c = c0; c < c0 + cg; c++) {
+                    const size_t o = (size_t)p * ch + c;
+                    float v = (xi[o] - mean) * rstd * gamma[c] + beta[c];
+                    yi[o] = silu ? v / (1.0f + expf(-v)) : v;
+                }
+        }
+    }
+}

@@ -41,4 +41,13 @@ float    ff_diff_bf16_to_f32(uint16_t h);
 /** x[r][c] += gate[c] * y[r][c] (gate NULL: 1). */
 void ff_diff_add_gated(float *x, const float *y, const float *gate, int64_t rows, int dim);
 
+/**
+ * Group normalisation (PyTorch's GroupNorm; oneDNN 2.6 has none) of
+ * images stored channels last, x[images][pixels][ch], in `groups` groups
+ * of ch / groups consecutive channels, statistics in double; then
+ * y = n * gamma[c] + beta[c], and silu(y) when silu.  y may be x.
+ */
+void ff_diff_group_norm(const float *x, float *y, int images, int pixels, int ch, int groups,
+                        const float *gamma, const float *beta, float eps, int silu);
+
 #endif /* AVFILTER_DIFFUSION_NORM_H */

@@ -25,47 +25,8 @@
 #include "libavutil/log.h"
 #include "libavutil/mem.h"
 
+#include "conv.h"
 #include "refiner.h"
-
-/* logical dims (images, channels, size, size), stored channels last */
-static int image_md(dnnl_memory_desc_t *md, int images, int ch, int size)
-{
-    const int64_t dims[4]    = { images, ch, size, size };
-    const int64_t strides[4] = { (int64_t)size * size * ch, 1, (int64_t)size * ch, ch };
-    return ff_diff_md(md, 4, dims, dnnl_f32, strides);
-}
-
-/* dst = act(conv3x3(src) + bias), act = silu when `silu` */
-static int conv_init(DiffDnn *d, DiffOp *op, void **wpack, const DiffConvParams *p,
-                     int images, int size, float *src, const float *bias, float *dst,
-                     int silu, const char *what)
-{
-    dnnl_memory_desc_t src_md, dst_md, bias_md, wuser_md, wany_md;
-    dnnl_convolution_desc_t desc;
-    const int64_t wdims[4] = { p->out, p->in, 3, 3 };
-    const int64_t bdims[1] = { p->out };
-    dnnl_dims_t wd = { p->out, p->in, 3, 3 };
-    dnnl_dims_t strides = { 1, 1 }, pad = { 1, 1 };
-    int ret;
-
-    if ((ret = image_md(&src_md, images, p->in, size)) < 0 ||
-        (ret = image_md(&dst_md, images, p->out, size)) < 0 ||
-        (ret = ff_diff_md(&bias_md, 1, bdims, dnnl_f32, NULL)) < 0 ||
-        (ret = ff_diff_md(&wuser_md, 4, wdims, dnnl_f32, NULL)) < 0)
-        return ret;
-    if (dnnl_memory_desc_init_by_tag(&wany_md, 4, wd, dnnl_f32, dnnl_format_tag_any) != dnnl_success ||
-        dnnl_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
-                                           &src_md, &wany_md, &bias_md, &dst_md,
-                                           strides, pad, pad) != dnnl_success) {
-        av_log(d->log_ctx, AV_LOG_ERROR, "%s: bad convolution shapes\n", what);
-        return AVERROR(EINVAL);
-    }
-    /* oneDNN's swish is x * sigmoid(alpha x): silu with alpha 1 */
-    return ff_diff_weighted_op_create(d, op, wpack, &desc,
-                                      silu ? dnnl_eltwise_swish : dnnl_alg_kind_undef, 1.0f,
-                                      &wuser_md, p->w, &src_md, src, &bias_md, bias,
-                                      &dst_md, dst, what);
-}
 
 void ff_diff_refiner_free(DiffRefiner **pr)
 {
@@ -135,12 +96,15 @@ int ff_diff_refiner_init(DiffRefiner **pr, const DiffModel *m, DiffDnn *dnn,
         const DiffConvParams *cp = m->refiner.conv;
         if ((ret = ff_diff_linear_init(dnn, &r->feat_op, &m->refiner.feat, tokens, y, dnnl_f32,
                                        r->feat, dnnl_f32, DIFF_ACT_NONE, "refiner feat")) < 0 ||
-            (ret = conv_init(dnn, &r->conv[0], &r->wpack[0], &cp[0], images, r->size,
-                             r->in, r->bias1, r->h1, 1, "refiner conv1")) < 0 ||
-            (ret = conv_init(dnn, &r->conv[1], &r->wpack[1], &cp[1], images, r->size,
-                             r->h1, cp[1].b, r->h2, 1, "refiner conv2")) < 0 ||
-            (ret = conv_init(dnn, &r->conv[2], &r->wpack[2], &cp[2], images, r->size,
-                             r->h2, cp[2].b, r->out, 0, "refiner conv3")) < 0)
+            (ret = ff_diff_conv3x3_init(dnn, &r->conv[0], &r->wpack[0], &cp[0], images,
+                                        r->size, 1, r->in, r->bias1, r->h1, 1,
+                                        "refiner conv1")) < 0 ||
+            (ret = ff_diff_conv3x3_init(dnn, &r->conv[1], &r->wpack[1], &cp[1], images,
+                                        r->size, 1, r->h1, cp[1].b, r->h2, 1,
+                                        "refiner conv2")) < 0 ||
+            (ret = ff_diff_conv3x3_init(dnn, &r->conv[2], &r->wpack[2], &cp[2], images,
+                                        r->size, 1, r->h2, cp[2].b, r->out, 0,
+                                        "refiner conv3")) < 0)
             goto fail;
     }
     return 0;

@@ -34,7 +34,8 @@ int ff_diff_sampler_init(DiffSampler *s, DiffDenoiser *dn)
 {
     memset(s, 0, sizeof(*s));
     s->dn   = dn;
-    s->clip = (size_t)dn->T * 3 * dn->size * dn->size;
+    s->clip = (size_t)dn->T * dn->C * dn->size * dn->size;
+    s->plane = (size_t)dn->size * dn->size;
     if (dn->T > 256)
         return AVERROR(EINVAL);
     s->x        = av_malloc_array(s->clip, sizeof(float));
@@ -43,7 +44,7 @@ int ff_diff_sampler_init(DiffSampler *s, DiffDenoiser *dn)
     s->x0       = av_malloc_array(s->clip * dn->batch, sizeof(float));
     s->ev       = av_malloc_array((size_t)dn->T * DIFF_N_EVENTS * dn->batch, sizeof(float));
     s->ctx_clip = av_calloc(s->clip, sizeof(float));
-    s->ctx_mask = av_calloc(s->clip / 3, sizeof(float));
+    s->ctx_mask = av_calloc((size_t)dn->T * s->plane, sizeof(float));
     if (!s->x || !s->xn || !s->v0 || !s->x0 || !s->ev || !s->ctx_clip || !s->ctx_mask) {
         ff_diff_sampler_uninit(s);
         return AVERROR(ENOMEM);
@@ -93,10 +94,10 @@ int ff_diff_sampler_start(DiffSampler *s, uint64_t seed, uint64_t stream, int st
             s->x[i] = (1.0f - t_start) * init[i] + t_start * s->x[i];
     if (ctx_clip && ctx_mask) {
         memcpy(s->ctx_clip, ctx_clip, s->clip * sizeof(float));
-        memcpy(s->ctx_mask, ctx_mask, s->clip / 3 * sizeof(float));
+        memcpy(s->ctx_mask, ctx_mask, s->dn->T * s->plane * sizeof(float));
     } else {
         memset(s->ctx_clip, 0, s->clip * sizeof(float));
-        memset(s->ctx_mask, 0, s->clip / 3 * sizeof(float));
+        memset(s->ctx_mask, 0, s->dn->T * s->plane * sizeof(float));
     }
     return 0;
 }
@@ -179,8 +180,11 @@ int ff_diff_sampler_step(DiffSampler *s)
     s->step++;
     if (s->step < s->steps)
         return 0;
-    for (size_t i = 0; i < s->clip; i++)
-        s->x[i] = av_clipf(s->x[i], -1.0f, 1.0f);
+    /* pixels are clamped to their range; a latent model's clip goes to its
+     * decoder as it is */
+    if (s->dn->C == 3)
+        for (size_t i = 0; i < s->clip; i++)
+            s->x[i] = av_clipf(s->x[i], -1.0f, 1.0f);
     return 1;
 }
 

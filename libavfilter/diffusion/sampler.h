@@ -58,7 +58,8 @@ typedef struct DiffSampler {
     float t_start;     /* 1: from pure noise; < 1: from a noised init clip */
     int step;          /* next step */
     int stage;         /* Heun: 0 = Euler predictor, 1 = corrector */
-    size_t clip;       /* floats in one clip */
+    size_t clip;       /* floats in one clip, [T][C][size][size] */
+    size_t plane;      /* size * size */
     float *x, *xn, *v0, *x0, *ev, *ctx_clip, *ctx_mask;
     float events[256 * 2]; /* last conditional event logits [T][2] */
 } DiffSampler;
@@ -90,7 +91,10 @@ int  ff_diff_sampler_churn(float option, enum DiffSamplerMethod method, float *c
 /** One network evaluation.  Returns 1 when the clip is done, 0 if not, <0 on error. */
 int  ff_diff_sampler_step(DiffSampler *s);
 
-/** The finished clip, [T][3][H][W] in [-1, 1] (clamped). */
+/**
+ * The finished clip, [T][C][H][W]: pixels in [-1, 1] (clamped), or a latent
+ * model's latents (autoencoder.h decodes them).
+ */
 const float *ff_diff_sampler_result(const DiffSampler *s);
 
 /** Network evaluations a clip takes with these settings. */
