@@ -294,6 +294,9 @@ def main():
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast (CPUs with AVX512-BF16)")
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay")
     ap.add_argument("--reset-ema", action="store_true", help="EMA := model at start")
+    ap.add_argument("--event-weight", type=float, default=0.05,
+                    help="weight of the event channels' BCE (latent models' x0 loss is larger: "
+                    "unit-variance latents against pixels of variance ~0.2)")
     ap.add_argument("--latent", default="",
                     help="a trained frame autoencoder (train_autoencoder.py --export): the "
                     "denoiser works on its latents; --size and --patch stay in pixels")
@@ -435,7 +438,7 @@ def main():
                                                          3 if model.ae is not None else 5)
         loss_x = ((x0_hat - x0) ** 2 * w * pix_w).mean()
         loss_e = F.binary_cross_entropy_with_logits(ev, events)
-        loss = loss_x + 0.05 * loss_e
+        loss = loss_x + args.event_weight * loss_e
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 1.0)
