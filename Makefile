@@ -51,7 +51,7 @@ $(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libav
 $(BUILD)/tests/%: $(REPO)/tests/tools/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
 	$(link_test)
 
-tests: $(TEST_BIN) $(TOOL_BIN)
+tests: $(TEST_BIN) $(TOOL_BIN) $(BUILD)/tests/bench_engine
 
 check: ffmpeg tests
 	@BUILD=$(BUILD) FFBUILD=$(FFBUILD) FFSRC=$(FFSRC) PYTHON=$(PYTHON) JOBS=$(JOBS) \

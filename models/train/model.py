@@ -22,6 +22,7 @@ from text_encoder import TextEncoder
 from denoiser import Denoiser
 from autoencoder import Autoencoder, LATENT_CH, STRIDE
 from world import GRAVITY
+import vocab as V
 
 FORMAT = "soragen-1"
 
@@ -56,6 +57,13 @@ class SoragenModel(nn.Module):
         self.ae = Autoencoder(ae_c1, ae_c2).requires_grad_(False) if ae_c1 else None
         # pixels of a frame side (the world's and the filters' frames)
         self.frame_size = size * (STRIDE if ae_c1 else 1)
+
+    def tokenize(self, text):
+        """text -> ids in this model's vocabulary, unknown words dropped, at
+        most max_tokens (ff_diff_tokenize() of libavfilter/diffusion/tokenizer.c)."""
+        index = {w: i for i, w in enumerate(self.vocab)}
+        ids = [index[w] for w in V.words(text) if w in index and index[w] > 1]
+        return ids[:self.config["max_tokens"]]
 
     @torch.no_grad()
     def encode_clip(self, x):
