@@ -165,9 +165,13 @@ def main():
                "the dog jumps on a white background", "a cat falls on a blue background"]
     for name, r in soragen_sync(args.ffmpeg, args.model, prompts, args.tmp,
                                 extra=args.soragen_options).items():
-        print("soragen %-8s: onset vs visual contact mean %.1f ms, max %.1f ms; precision %.2f, "
-              "recall %.2f at +-1 frame (%d sounds, %d contacts)"
-              % (name, r["mean"], r["max"], r["precision"], r["recall"], r["sounds"], r["contacts"]))
+        if r["mean"] == r["mean"]:
+            err = "mean %.1f ms, max %.1f ms" % (r["mean"], r["max"])
+        else:
+            err = "none matched"
+        pr = ["%.2f" % r[k] if r[k] == r[k] else "-" for k in ("precision", "recall")]
+        print("soragen %-8s: onset vs visual contact %s; precision %s, recall %s at +-1 frame "
+              "(%d sounds, %d contacts)" % (name, err, pr[0], pr[1], r["sounds"], r["contacts"]))
 
 
 if __name__ == "__main__":
