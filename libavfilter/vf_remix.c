@@ -73,6 +73,8 @@
 /* a found region larger than this share of the frames is not an element:
  * the threshold is raised towards 1 in LEVEL_STEPS steps until it fits */
 #define MAX_REGION 0.6
+/* parts of the contrast this near the strongest one (share of the side) join its box */
+#define JOIN_SHARE 0.05
 #define LEVEL_STEPS 4
 
 enum { PRECISION_F32, PRECISION_BF16 };
@@ -513,20 +515,23 @@ static double region_area(const RemixContext *s, int f)
 /*
  * The window's region from its from/to contrast diff at one level: each
  * frame's box (find_box()), widened to the window's largest width and
- * height, then grown by `grow` on every side.  Returns the region's share of
+ * height, then grown by `grow` on every side.  Parts join the box within
+ * JOIN_SHARE of the side whatever `grow` is, so that a smaller margin
+ * gives boxes inside the larger margin's.  Returns the region's share of
  * the window's frames.
  */
 static double region_boxes(RemixContext *s, const float *diff, float level,
                            int *label, DiffPixelGroup *groups)
 {
     const int T = s->T, n = s->size, g = lrintf(s->grow * n);
+    const int join = lrintf(JOIN_SHARE * n);
     int boxes[5 * MAX_WINDOW], bw = 0, bh = 0;
     double area = 0;
 
     memset(s->region, 0, T * s->plane * sizeof(float));
     for (int f = 0; f < T; f++) {
         int *b = boxes + 5 * f;
-        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, g, b,
+        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, b,
                                      label, label + s->plane, groups);
         if (b[4]) {
             bw = FFMAX(bw, b[2] - b[0] + 1);
