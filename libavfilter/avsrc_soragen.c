@@ -114,6 +114,7 @@ typedef struct SoragenContext {
     int cap;
     int64_t base, nb_native;
     int64_t events_upto;     /* native frames whose events are known */
+    DiffSubjectSeen subject_seen; /* the event analyser's last sight of the subject */
     int64_t chunk;           /* chunks started */
     int running;
     float *ctx_clip, *ctx_mask; /* the denoiser's clip: pixels or latents */
@@ -670,7 +671,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
                                 c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
                                 FFMIN(s->event_confirmed, s->event_threshold),
-                                found, FF_ARRAY_ELEMS(found));
+                                &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
         if (s->nb_events + n > s->events_cap) {

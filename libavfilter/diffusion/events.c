@@ -39,6 +39,9 @@
 #define FIT_RMS      0.35   /* px: residual under which samples are one flight */
 #define REST_EPS     0.3    /* px: frame-to-frame change of a subject at rest */
 #define AIR_EPS      0.02   /* px: least height of a sample in the air */
+#define SEEN_MARGIN  2      /* px around where the subject was last seen */
+#define MIN_DROP     0.2    /* of gravity (px/frame^2): least fall into a contact, and
+                               rise out of a bounce, between two samples */
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -81,10 +84,11 @@ static void row_medians(const float *frame, int size, float (*med)[3])
  * capped), which is linear in how much of the pixel the subject covers, so
  * the centre moves with the subject to a fraction of a pixel.
  * med: the frame's row medians; scratch: work 2 * size * size ints,
- * weight size * size floats, groups size * size groups. */
+ * weight size * size floats, groups size * size groups.  box, if not NULL,
+ * gets the subject's group (unchanged when none is seen). */
 static float subject_centre(const float *frame, int size, const float (*med)[3],
                             const float *scenery, int *work, float *weight,
-                            DiffPixelGroup *groups)
+                            DiffPixelGroup *groups, DiffPixelGroup *box)
 {
     const size_t plane = (size_t)size * size;
     int *label = work, *stack = work + plane;
@@ -123,6 +127,8 @@ static float subject_centre(const float *frame, int size, const float (*med)[3],
     if (!best)
         return -1;
     g = &groups[best - 1];
+    if (box)
+        *box = *g;
     /* weighted centre over the group's box grown by one pixel */
     for (int y = FFMAX(0, g->y0 - 1); y <= FFMIN(size - 1, g->y1 + 1); y++) {
         for (int x = FFMAX(0, g->x0 - 1); x <= FFMIN(size - 1, g->x1 + 1); x++) {
@@ -221,6 +227,30 @@ static int fit_flight(const float *y, int total, int start, int dir, double G,
     return 0;
 }
 
+/* Whether samples j - 1 .. j + 2 (all seen) show vertical motion about a
+ * contact in [j, j + 1]: a fall into it or a rise out of it of at least
+ * MIN_DROP of gravity.  Two samples a side fit a flight of any height, so
+ * without this a subject wobbling in place "bounces" on every interval. */
+static int moves(const float *y, int j, double G)
+{
+    return y[j] - y[j - 1] >= MIN_DROP * G || y[j + 1] - y[j + 2] >= MIN_DROP * G;
+}
+
+/* Whether the pictures show the subject still about interval [j, j + 1]:
+ * seen in samples j - 1 .. j + 2 without moves(), nor moving in the
+ * intervals next to it where their samples are seen too. */
+static int still(const float *y, int total, int j, double G)
+{
+    if (j < 1 || j + 2 >= total)
+        return 0;
+    for (int i = j - 1; i <= j + 2; i++)
+        if (y[i] < 0)
+            return 0;
+    return !moves(y, j, G) &&
+           (j < 2 || y[j - 2] < 0 || !moves(y, j - 1, G)) &&
+           (j + 3 >= total || y[j + 3] < 0 || !moves(y, j + 1, G));
+}
+
 /* Contact in [j, j + 1] (frame indices): a flight through sample j (and
  * the ones before it in the same flight) ends; from sample j + 1 on comes
  * another flight (a bounce) or a rest (a landing).  Image y grows
@@ -298,19 +328,16 @@ static double measure_gravity(const float *y, int total)
     return curv[nc / 2];
 }
 
-int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
-                        int fps, float gravity, const float *prob, float threshold,
-                        float confirmed, DiffEvent *out, int max)
+int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
+                          float *y)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
-    float y[MAX_FRAMES];
-    int n = 0, total = pre + nb + post;
     float (*med)[3], *scenery, *weight;
     int *work;
     DiffPixelGroup *groups;
-    double G;
+    int ret = 0;
 
-    if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
+    if (total < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE)
         return AVERROR(EINVAL);
     work    = av_malloc_array(plane, 2 * sizeof(*work));
     weight  = av_malloc_array(plane, sizeof(*weight));
@@ -318,28 +345,58 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
     med     = av_malloc_array((size_t)FFMAX(total, 1) * size, sizeof(*med));
     scenery = av_malloc_array(plane, 3 * sizeof(*scenery));
     if (!work || !weight || !groups || !med || !scenery) {
-        av_free(work);
-        av_free(weight);
-        av_free(groups);
-        av_free(med);
-        av_free(scenery);
-        return AVERROR(ENOMEM);
+        ret = AVERROR(ENOMEM);
+        goto end;
     }
     for (int i = 0; i < total; i++)
         row_medians(frames + i * fsz, size, med + (size_t)i * size);
     /* with fewer than 3 frames every pixel would look like scenery */
-    if (total >= 3)
+    if (total >= 3) {
         find_scenery(frames, (const float (*)[3])med, total, size, scenery);
-    for (int i = 0; i < total; i++)
+        /* a subject that rests through the whole clip looks like scenery
+         * (static, unlike its rows): where it was last seen is not */
+        if (seen && seen->seen) {
+            const int x0 = FFMAX(0, seen->x0 - SEEN_MARGIN), x1 = FFMIN(size - 1, seen->x1 + SEEN_MARGIN);
+            const int y0 = FFMAX(0, seen->y0 - SEEN_MARGIN), y1 = FFMIN(size - 1, seen->y1 + SEEN_MARGIN);
+            for (int yy = y0; yy <= y1; yy++)
+                for (int x = x0; x <= x1; x++)
+                    scenery[3 * ((size_t)yy * size + x)] = NAN;
+        }
+    }
+    for (int i = 0; i < total; i++) {
+        DiffPixelGroup b;
         y[i] = subject_centre(frames + i * fsz, size, (const float (*)[3])med + (size_t)i * size,
-                              total >= 3 ? scenery : NULL, work, weight, groups);
+                              total >= 3 ? scenery : NULL, work, weight, groups, &b);
+        if (seen && y[i] >= 0) {
+            seen->seen = 1;
+            seen->x0 = b.x0;
+            seen->y0 = b.y0;
+            seen->x1 = b.x1;
+            seen->y1 = b.y1;
+        }
+    }
+end:
     av_free(work);
     av_free(weight);
     av_free(groups);
     av_free(med);
     av_free(scenery);
-    G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
+    return ret;
+}
 
+int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
+                        int fps, float gravity, const float *prob, float threshold,
+                        float confirmed, DiffSubjectSeen *seen, DiffEvent *out, int max)
+{
+    float y[MAX_FRAMES];
+    int n = 0, total = pre + nb + post, ret;
+    double G;
+
+    if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
+        return AVERROR(EINVAL);
+    if ((ret = ff_diff_subject_track(frames, total, size, seen, y)) < 0)
+        return ret;
+    G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
     for (int f = 0; f < nb && n < max; f++) {
         for (int k = 0; k < 2 && n < max; k++) {
             static const int offs[3] = { 0, -1, 1 };
@@ -352,12 +409,20 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             if (p < threshold &&
                 (k || p < confirmed || !refine_contact(y, total, pre + f, G, 1, &tc)))
                 continue;
+            /* above the threshold, a contact is where the model's
+             * probability peaks (a caption of bounces raises it on every
+             * frame), and not where the pictures show the subject still */
+            if (k == 0 && p >= threshold &&
+                ((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p) ||
+                 still(y, total, pre + f, G)))
+                continue;
             e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
             e->strength = p;
             e->refined  = p < threshold;
             e->time     = e->refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
             for (int o = 0; o < 3 && k == 0 && !e->refined; o++) {
-                if (refine_contact(y, total, pre + f + offs[o], G, 0, &tc)) {
+                if (!still(y, total, pre + f + offs[o], G) &&
+                    refine_contact(y, total, pre + f + offs[o], G, 0, &tc)) {
                     e->time    = (first - pre + tc) / fps;
                     e->refined = 1;
                 }

@@ -37,6 +37,16 @@ typedef struct DiffEvent {
 } DiffEvent;
 
 /**
+ * Where the analyser last saw the subject (a box in pixels, inclusive), for
+ * the next clip of a stream: a subject that rests through a whole clip
+ * looks like scenery (static, unlike its rows) and would be lost.
+ */
+typedef struct DiffSubjectSeen {
+    int seen;               /* 0: nothing seen yet (the box is unset) */
+    int x0, y0, x1, y1;
+} DiffSubjectSeen;
+
+/**
  * Events of nb native frames starting at native frame first (frame f shows
  * time f / fps): the model's per-frame probabilities prob[nb][2] (contact,
  * footfall) say during which frame interval something happens; the
@@ -54,9 +64,14 @@ typedef struct DiffEvent {
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
- * A frame interval whose contact probability reaches threshold gives an
- * event; one whose probability lies in [confirmed, threshold) gives a
- * contact only where the pictures show one inside that very interval.  A
+ * A frame interval whose contact probability reaches threshold and peaks
+ * there (no neighbour's is higher; of equal ones the last) gives an event, unless the pictures show
+ * the subject still about it (seen in two samples a side, none of them
+ * falling into or rising out of an interval by a fifth of a frame's
+ * gravity: a caption of bounces raises the probability on every frame,
+ * and a generated subject may rest and wobble); one whose probability lies
+ * in [confirmed, threshold) gives a contact only where the pictures show
+ * one inside that very interval.  A
  * model can know that a clip has contacts (a bouncing ball) better than on
  * which frame it drew them; the pictures know the frame.
  *
@@ -66,12 +81,25 @@ typedef struct DiffEvent {
  * used to see the bounce or rest after a contact in their last frames.
  * gravity: in pixels per second squared at this frame size, or <= 0 to
  * measure it on the clip (median curvature of its falling stretches).
+ * seen: NULL, or where the subject was last seen (in: from the stream's
+ * clip before, out: for the next; zeroed at the stream's start).
  *
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
  */
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
-                        float confirmed, DiffEvent *out, int max);
+                        float confirmed, DiffSubjectSeen *seen, DiffEvent *out, int max);
+
+/**
+ * The analyser's track of a clip (see ff_diff_find_events()): y[i] is the
+ * subject's vertical centre in frame i, in pixels from the top (sub-pixel),
+ * or -1 where no subject is seen.  frames: [total][3][size][size] in
+ * [-1, 1], total <= 256; seen as for ff_diff_find_events().
+ *
+ * @return 0 or a negative AVERROR code
+ */
+int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
+                          float *y);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */

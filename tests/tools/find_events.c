@@ -26,7 +26,12 @@
  * seconds of its events, each followed by 'r' (refined from the picture)
  * or 'c' (frame centre), e.g. "0.21875r 0.8125c".  Optional arguments:
  * gravity in pixels per second squared (default, or 0: measured per clip)
- * and the `confirmed` probability (default 1: off; threshold is 0.5).  Used by
+ * and the `confirmed` probability (default 1: off; threshold is 0.5); a
+ * third argument with the word "track" prints, after each clip's events
+ * line, the analyser's track (the subject's vertical centre per frame, -1
+ * where unseen); with the word "stream" the clips are consecutive pieces
+ * of one stream (where the subject was last seen carries over, as in the
+ * soragen filter).  Used by
  * tests/analyser_world_test.py to hold the analyser against the world
  * generator's exact contact times.
  */
@@ -34,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "libavutil/mem.h"
 
@@ -43,6 +49,8 @@ int main(int argc, char **argv)
 {
     float gravity = argc > 1 ? atof(argv[1]) : 0;
     float confirmed = argc > 2 ? atof(argv[2]) : 1.0f;
+    int track = argc > 3 && strstr(argv[3], "track");
+    DiffSubjectSeen seen = { 0 }, *stream = argc > 3 && strstr(argv[3], "stream") ? &seen : NULL;
     int32_t hdr[4];
     float *frames, *prob;
     size_t nf, np;
@@ -60,6 +68,7 @@ int main(int argc, char **argv)
         return 1;
     for (int c = 0; c < hdr[0]; c++) {
         DiffEvent ev[64];
+        DiffSubjectSeen before = seen; /* for the track: the sight the events had */
         int n;
 
         if (fread(frames, sizeof(*frames), nf, stdin) != nf ||
@@ -67,8 +76,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "find_events: clip %d is truncated\n", c);
             return 1;
         }
-        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f, confirmed,
-                                ev, 64);
+        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+                                confirmed, stream, ev, 64);
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
             return 1;
@@ -76,6 +85,17 @@ int main(int argc, char **argv)
         for (int i = 0; i < n; i++)
             printf("%s%.6f%c", i ? " " : "", ev[i].time, ev[i].refined ? 'r' : 'c');
         printf("\n");
+        if (track) {
+            float y[256];
+            if (hdr[1] > 256 ||
+                ff_diff_subject_track(frames, hdr[1], hdr[2], stream ? &before : NULL, y) < 0) {
+                fprintf(stderr, "find_events: cannot track clip %d\n", c);
+                return 1;
+            }
+            for (int i = 0; i < hdr[1]; i++)
+                printf("%s%.2f", i ? " " : "", y[i]);
+            printf("\n");
+        }
     }
     av_free(frames);
     av_free(prob);
