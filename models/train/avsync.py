@@ -9,9 +9,12 @@ passthrough), so encoder delay and edit lists count.
 
 1. The meter itself is checked on FFmpeg's avsynctest, whose flashes lead or
    trail the beeps by a known number of frames (dl=).
-2. soragen: the sound onsets of a generated clip against the contacts the
-   tracker sees in the decoded pictures; mean/max error and precision/recall
-   at +-1 frame.
+2. soragen: the sound onsets of a generated clip against the contacts seen
+   in the decoded pictures (visible_contacts(): the tracker's own where its
+   arc model fits, else the landings a viewer sees, landings(); nothing
+   where the tracker sees the subject in under half the frames); mean/max
+   error and precision/recall at +-1 frame.  tests/avsync_landings_test.py
+   holds landings() against the world's exact contact times.
 """
 import argparse
 import os
@@ -94,6 +97,89 @@ def check_meter(ffmpeg, tmp):
     return rows
 
 
+# a generated clip's visible contacts (landings()), px at 64x64
+FALL_PX = 8.0      # least fall into a contact
+FALL_S = 0.5       # ... within this many seconds before it
+REST_PX = 1.5      # samples this close to the level after it are at rest there
+AFTER_S = 0.25     # how long after a contact the rest or the rebound is looked for
+MIN_FOUND = 0.5    # share of frames the tracker must see the subject in
+
+
+def landings(y, fps, gravity, k=1.0):
+    """Contacts a viewer sees in a generated clip: the end of a fall of at
+    least FALL_PX (within FALL_S) after which the subject rests (every
+    sample of the next AFTER_S within REST_PX of their median) or rises
+    again by FALL_PX / 2 (a bounce).  A generated subject wobbles and its
+    falls are not exact parabolas, so the tracker's arc model (contacts())
+    rejects them; this asks only for what the eye goes by.  The instant is
+    where a fall of the given gravity (px/s^2), fitted to the fall's
+    samples clearly above the level after it (the rest's median, or the
+    lowest sample for a bounce; least squares, as a frame blended from two
+    instants lies between them), reaches that level, kept between the last
+    of them and the first sample at the level.  y: image y per frame (down positive), NaN where
+    unseen; times in s from frame 0."""
+    y = np.asarray(y, np.float64)
+    t = np.arange(len(y)) / float(fps)
+    ok = ~np.isnan(y)
+    t, y = t[ok], y[ok]
+    out = []
+    i = 1
+    while i < len(y):
+        # i: a lowest point after a fall (the next sample is not lower)
+        if not (y[i] >= y[i - 1] and (i + 1 == len(y) or y[i + 1] <= y[i] + REST_PX * k)):
+            i += 1
+            continue
+        start = i
+        while start > 0 and t[i] - t[start - 1] <= FALL_S and y[start - 1] <= y[start] + 0.5 * k:
+            start -= 1
+        after = (t > t[i]) & (t <= t[i] + AFTER_S)
+        if y[i] - y[start] < FALL_PX * k or after.sum() < 2:
+            i += 1
+            continue
+        ya = y[after]
+        level = float(np.median(np.append(ya, y[i])))
+        rest = np.all(np.abs(ya - level) <= REST_PX * k)
+        bounce = y[i] - ya.min() >= 0.5 * FALL_PX * k
+        if not (rest or bounce):
+            i += 1
+            continue
+        if bounce and not rest:
+            level = y[i]
+        # the fall's samples clearly above the level (2 REST_PX: a frame
+        # blended across the contact is neither in the air nor down)
+        j = i
+        while j > start and y[j] > level - 2 * REST_PX * k:
+            j -= 1
+        t0 = t[j]
+        t1 = t[j + 1 + int(np.argmax(y[j + 1:i + 1] > level - REST_PX * k))]
+        tc = t1
+        if j > start:
+            a = gravity / 2.0
+            tt, yy = t[start:j + 1], y[start:j + 1]
+            (b, c) = np.linalg.lstsq(np.stack([tt, np.ones_like(tt)], 1), yy - a * tt * tt,
+                                     rcond=None)[0]
+            disc = b * b - 4 * a * (c - level)
+            if disc >= 0:
+                tc = (-b + np.sqrt(disc)) / (2 * a)
+        out.append(float(min(max(tc, t0), t1)))
+        # the next contact comes after this one's rest or rebound
+        i = int(np.nonzero(t > t[i] + AFTER_S)[0][0]) if (t > t[i] + AFTER_S).any() else len(y)
+    return out
+
+
+def visible_contacts(r, fps, k):
+    """The meter's contacts of a tracked generated clip: none unless the
+    tracker sees the subject in MIN_FOUND of the frames; the tracker's
+    own (physics that fits) where it has them, else landings()."""
+    pos = np.asarray(r["pos"], np.float64)
+    if r["found_frames"] < MIN_FOUND * len(pos):
+        return []
+    if r["contacts"]:
+        return list(r["contacts"])
+    import world as Wd
+    return landings(pos[:, 1], fps, Wd.GRAVITY * k, k)
+
+
 def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     """Precision: share of sounds within +-1 frame of a contact the tracker
     sees in the decoded pictures; recall: share of those contacts with a
@@ -124,7 +210,7 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
                                 "-map", "0"] + args + [path], check=True)
             a, v, t = decode(ffmpeg, path, 64, 64, "rgb24")
             snd = audio_onsets(a, rel=0.2, gap=0.08)
-            vis = [t[0] + c for c in tr.track(v)["contacts"]]
+            vis = [t[0] + c for c in visible_contacts(tr.track(v), fps, tr.size_k)]
             n_snd += len(snd)
             n_vis += len(vis)
             for c in vis:
