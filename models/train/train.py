@@ -297,6 +297,12 @@ def main():
     ap.add_argument("--event-weight", type=float, default=0.05,
                     help="weight of the event channels' BCE (latent models' x0 loss is larger: "
                     "unit-variance latents against pixels of variance ~0.2)")
+    ap.add_argument("--event-t-max", type=float, default=0.0,
+                    help="> 0: noise levels uniform in [0, this] (with --train-only den.events: "
+                    "the filters read the events at the last sampling step)")
+    ap.add_argument("--caption-swap", type=float, default=0.0,
+                    help="share of clips given another clip's caption; their event targets stay "
+                    "their own pictures' (a generated clip need not do what its caption says)")
     ap.add_argument("--latent", default="",
                     help="a trained frame autoencoder (train_autoencoder.py --export): the "
                     "denoiser works on its latents; --size and --patch stay in pixels")
@@ -419,7 +425,13 @@ def main():
         if model.ae is not None:
             x0, ctx_clip, ctx_mask, subj = to_latent(model, x0, ctx_mask, subj)
         B = x0.shape[0]
-        t = sample_t(B, gen, args.uniform_t, args.high_t)
+        if args.caption_swap > 0:
+            swap = torch.from_numpy(rng.random(B) < args.caption_swap)
+            tokens = torch.where(swap[:, None], tokens.roll(1, 0), tokens)
+        if args.event_t_max > 0:
+            t = torch.rand(B, generator=gen) * args.event_t_max
+        else:
+            t = sample_t(B, gen, args.uniform_t, args.high_t)
         eps = torch.randn(x0.shape, generator=gen)
         tb = t.view(B, 1, 1, 1, 1)
         xt = (1 - tb) * x0 + tb * eps
