@@ -53,13 +53,15 @@ static int take_shape(Loader *ld, float **dst, const char *name, int ndim,
 
     for (int i = 0; i < ndim; i++)
         n *= shape[i];
+    /* checked on the counting pass too, so that the store is sized by
+     * tensors the file holds, never by its metadata alone */
+    ret = ff_safetensors_get(ld->f, name, ndim, shape, &t, ld->log_ctx);
+    if (ret < 0)
+        return ret;
     if (ld->count_only) {
         ld->used += n;
         return 0;
     }
-    ret = ff_safetensors_get(ld->f, name, ndim, shape, &t, ld->log_ctx);
-    if (ret < 0)
-        return ret;
     *dst = ld->m->store + ld->used;
     ld->used += n;
     ld->nb_read++;
@@ -357,9 +359,9 @@ static int parse_vocab(DiffModel *m, const char *s, void *log_ctx)
     return 0;
 }
 
-int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
+/* The model of a parsed file f (freed here); path names it in messages. */
+static int model_from(DiffModel **pm, SafetensorsFile *f, const char *path, void *log_ctx)
 {
-    SafetensorsFile *f = NULL;
     DiffModel *m;
     DiffModelConfig *c;
     Loader ld = { 0 };
@@ -368,15 +370,15 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
 
     *pm = NULL;
     m = av_mallocz(sizeof(*m));
-    if (!m)
+    if (!m) {
+        ff_safetensors_free(&f);
         return AVERROR(ENOMEM);
+    }
     c = &m->cfg;
     if (!(m->path = av_strdup(path))) {
         ret = AVERROR(ENOMEM);
         goto fail;
     }
-    if ((ret = ff_safetensors_open(&f, path, log_ctx)) < 0)
-        goto fail;
 
     s = ff_safetensors_meta_str(f, "format");
     if (!s || strcmp(s, DIFF_MODEL_FORMAT)) {
@@ -433,7 +435,8 @@ int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
     ld.m = m;
     ld.log_ctx = log_ctx;
     ld.count_only = 1;
-    take_all(&ld);
+    if ((ret = take_all(&ld)) < 0)
+        goto fail;
     m->store_size = ld.used;
     m->store = av_malloc_array(m->store_size, sizeof(float));
     if (!m->store) {
@@ -457,6 +460,29 @@ fail:
     ff_safetensors_free(&f);
     ff_diff_model_free(&m);
     return ret;
+}
+
+int ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx)
+{
+    SafetensorsFile *f = NULL;
+    int ret;
+
+    *pm = NULL;
+    if ((ret = ff_safetensors_open(&f, path, log_ctx)) < 0)
+        return ret;
+    return model_from(pm, f, path, log_ctx);
+}
+
+int ff_diff_model_parse(DiffModel **pm, const uint8_t *buf, size_t size, const char *name,
+                        void *log_ctx)
+{
+    SafetensorsFile *f = NULL;
+    int ret;
+
+    *pm = NULL;
+    if ((ret = ff_safetensors_parse(&f, buf, size, log_ctx)) < 0)
+        return ret;
+    return model_from(pm, f, name, log_ctx);
 }
 
 void ff_diff_model_free(DiffModel **pm)

@@ -22,6 +22,9 @@
 #ifndef AVFILTER_DIFFUSION_MODEL_H
 #define AVFILTER_DIFFUSION_MODEL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "linear.h"
 
 #define DIFF_MODEL_FORMAT "soragen-1"
@@ -124,6 +127,13 @@ typedef struct DiffModel {
  * are an error too.
  */
 int  ff_diff_model_load(DiffModel **pm, const char *path, void *log_ctx);
+
+/**
+ * The same for a file image in memory (copied); name is used in messages
+ * and as the model's path.
+ */
+int  ff_diff_model_parse(DiffModel **pm, const uint8_t *buf, size_t size, const char *name,
+                         void *log_ctx);
 void ff_diff_model_free(DiffModel **pm);
 
 /** Directory of the shipped model files: $SORAGEN_MODEL_DIR, else FFmpeg's datadir. */

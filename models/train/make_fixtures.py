@@ -23,6 +23,10 @@ frame autoencoder; its ref also holds ae/px (frames), ae/z (their scaled
 latents) and ae/decoded (those latents decoded, clamped).  Everything
 under den/, step/, sample/ and sdedit/ is in latents.  Written alone by
 `make_fixtures.py --add-latent tests/fixtures`.
+`make_fixtures.py --micro tests/fuzz/model` writes the model fuzzer's
+valid seeds instead: the smallest models of each kind (pixel, neighbour
+head with refiner, latent), a few KB each, so that libFuzzer mutates whole
+files (tests/fuzz_model.c).
 Regenerate only when the architecture changes; tests/engine_test.c states
 the tolerances.  `make_fixtures.py --add-churn tests/fixtures` adds
 sample/euler_churn to existing files without changing anything else in them.
@@ -50,6 +54,24 @@ PREFIXES = ("tiny", "tiny3", "tinyr")
 TINYL = dict(TINY, size=8, patch=2, cameo_patch=4, channels=4, ae_c1=8, ae_c2=16,
              head_kernel=3)
 CHURN = 0.4
+# the model fuzzer's seeds: one token a frame, one block, three frames
+MICRO = dict(dim=8, heads=1, depth=1, text_layers=1, text_heads=1, max_tokens=2,
+             frames=3, size=8, patch=8, fps=8)
+MICRO_KINDS = {
+    "micro-pixel": MICRO,
+    "micro-refiner": dict(MICRO, patch=4, head_kernel=3, refine=2),
+    "micro-latent": dict(MICRO, cameo_patch=8, channels=4, ae_c1=8, ae_c2=8),
+}
+
+
+def micro(out):
+    os.makedirs(out, exist_ok=True)
+    for name, config in MICRO_KINDS.items():
+        torch.manual_seed(0)
+        m = SoragenModel(VOCAB[:5], **config)
+        path = os.path.join(out, name)
+        export(m, path)
+        print("wrote %s (%d bytes)" % (path, os.path.getsize(path)))
 
 
 def main(out):
@@ -159,6 +181,8 @@ def write(out, prefix, config, seed):
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--add-")]
+    args = [a for a in args if a != "--micro"]
     fn = (add_churn if "--add-churn" in sys.argv else
-          add_latent if "--add-latent" in sys.argv else main)
+          add_latent if "--add-latent" in sys.argv else
+          micro if "--micro" in sys.argv else main)
     fn(args[0] if args else "tests/fixtures")
