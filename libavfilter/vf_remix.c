@@ -127,6 +127,7 @@ typedef struct RemixContext {
     float *prev;                     /* last output frames, [overlap][3][size][size] */
     DiffAutoencoder *ae;             /* latent models: frames <-> latents */
     float *zclip, *zctx, *zmask;     /* latent models: clip, context and its mask */
+    int64_t zclip_window;            /* the window whose clip zclip encodes, or -1 */
     float *decoded;                  /* latent models: the window's frames */
     uint8_t *rgb;                    /* one model-size RGB24 frame */
     uint8_t *changed;                /* one model-size frame, refine_region() */
@@ -200,6 +201,7 @@ static av_cold int init(AVFilterContext *ctx)
     char *caption;
     int ret;
 
+    s->zclip_window = -1;
     if (s->use_mask) {
         AVFilterPad pad = { .name = "mask", .type = AVMEDIA_TYPE_VIDEO };
         if ((ret = ff_append_inpad(ctx, &pad)) < 0)
@@ -587,8 +589,11 @@ static int find_region(AVFilterContext *ctx)
     if ((ret = set_context(s, ctx, 1, s->from_ids, s->nb_from)) < 0)
         goto end;
     /* a latent model contrasts its predictions of the clip's latents, decoded */
-    if (s->ae && (ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
-        goto end;
+    if (s->ae) {
+        if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
+            goto end;
+        s->zclip_window = s->window;
+    }
     memset(s->ctx_mask, 0, T * s->plane * sizeof(float));
     for (int draw = 0; draw < CONTRAST_DRAWS; draw++) {
         const float *c0 = s->ae ? s->zclip : s->clip;
@@ -695,8 +700,10 @@ static int start_window(AVFilterContext *ctx)
         /* a latent model: the clip's latents, known where all the pixels of
          * a latent pixel are */
         const size_t zn = s->sampler.clip, zf = zn / T, zp = s->sampler.plane;
-        if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
+        if (s->zclip_window != s->window &&
+            (ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
             return ret;
+        s->zclip_window = s->window;
         ff_diff_latent_known(s->ctx_mask, T, s->model->cfg.size, s->zmask);
         for (size_t i = 0; i < zn; i++)
             s->zctx[i] = s->zclip[i] * s->zmask[(i / zf) * zp + i % zp];
