@@ -305,7 +305,8 @@ def main():
                     "their own pictures' (a generated clip need not do what its caption says)")
     ap.add_argument("--latent", default="",
                     help="a trained frame autoencoder (train_autoencoder.py --export): the "
-                    "denoiser works on its latents; --size and --patch stay in pixels")
+                    "denoiser works on its latents; --size and --patch stay in pixels.  Not "
+                    "needed with --init of a latent model, which carries its autoencoder")
     ap.add_argument("--init", default="", help="start from these safetensors weights (e.g. the "
                     "shipped model) when --ckpt holds no checkpoint: training goes on across "
                     "machines with a fresh optimiser; a file with fewer blocks than "
@@ -327,6 +328,16 @@ def main():
         cfg.update(channels=ae_file["config"]["latent_ch"], ae_c1=ae_file["config"]["c1"],
                    ae_c2=ae_file["config"]["c2"], size=args.size // st,
                    patch=args.patch // st, cameo_patch=args.patch)
+    elif args.init and not os.path.exists(path):
+        # a latent model's file carries its autoencoder (ae.*): continuing
+        # from it needs no --latent checkpoint
+        from model import load_safetensors
+        md = load_safetensors(args.init)[1]
+        if int(md.get("channels", 3)) != 3:
+            cfg.update({k: int(md[k]) for k in ("channels", "ae_c1", "ae_c2", "size", "patch",
+                                                "cameo_patch")})
+            print("%s: a latent model; its autoencoder comes from the file" % args.init,
+                  flush=True)
     torch.manual_seed(args.seed)
     model = SoragenModel(V.VOCAB, **cfg)
     if ae_state is not None:
