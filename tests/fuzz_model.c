@@ -23,8 +23,8 @@
  * The whole model loader (libavfilter/diffusion/model.c over safetensors.c):
  * metadata (hyperparameters, latent and refiner keys, gravity, vocabulary)
  * and every tensor the architecture names.  Run with
- *   FUZZ_SRCS="libavfilter/diffusion/model.c libavfilter/diffusion/safetensors.c" \
  *   tests/fuzz/run-fuzz.sh model 300
+ * (which links model.c and safetensors.c).
  * The seeds (tests/fuzz/model/) are the smallest valid models of each kind,
  * written by models/train/make_fixtures.py --micro.
  */

@@ -7,8 +7,9 @@
 # TARGET names the harness tests/fuzz_TARGET.c (it defines
 # LLVMFuzzerTestOneInput) and its committed seed corpus tests/fuzz/TARGET/.
 # The harness is linked with FUZZ_SRCS, by default
-# libavfilter/diffusion/TARGET.c; set FUZZ_SRCS for a parser spread over
-# several files.  SECONDS defaults to 300.
+# libavfilter/diffusion/TARGET.c (for model: model.c and safetensors.c);
+# set FUZZ_SRCS for another parser spread over several files.  SECONDS
+# defaults to 300.  Targets: safetensors, sound_bank, model.
 #
 # The working corpus (the seeds plus every input the fuzzer finds new
 # coverage with) is $BUILD/fuzz/corpus-TARGET, and a crashing, leaking or
@@ -33,7 +34,11 @@ harness="$REPO/tests/fuzz_$target.c"
 seeds="$REPO/tests/fuzz/$target"
 [ -f "$harness" ] || { echo "no fuzz harness $harness" >&2; exit 1; }
 [ -d "$seeds" ] || { echo "no seed corpus $seeds" >&2; exit 1; }
-srcs=${FUZZ_SRCS:-libavfilter/diffusion/$target.c}
+case $target in
+    model) default_srcs="libavfilter/diffusion/model.c libavfilter/diffusion/safetensors.c" ;;
+    *) default_srcs=libavfilter/diffusion/$target.c ;;
+esac
+srcs=${FUZZ_SRCS:-$default_srcs}
 
 if [ -f "$FFBUILD/libavutil/libavutil.a" ]; then
     avutil_cflags="-I$FFBUILD -I$FFSRC"
