@@ -89,7 +89,7 @@ def generate_torch(path, prompt, seed, steps, guidance, sampler="euler", churn=-
     m = _TORCH_MODELS[path]
     if churn < 0:
         churn = 0.5 if sampler == "euler" else 0.0
-    tok = torch.tensor([V.tokenize(prompt)], dtype=torch.long)
+    tok = torch.tensor([m.tokenize(prompt)], dtype=torch.long)
     z, _ = S.sample(m, tok, seed, steps, guidance, sampler, churn=churn)
     x = m.decode_clip(z)[0]
     return ((x.permute(0, 2, 3, 1) + 1) * 127.5).round().clamp(0, 255).byte().numpy()

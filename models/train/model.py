@@ -61,9 +61,8 @@ class SoragenModel(nn.Module):
     def tokenize(self, text):
         """text -> ids in this model's vocabulary, unknown words dropped, at
         most max_tokens (ff_diff_tokenize() of libavfilter/diffusion/tokenizer.c)."""
-        index = {w: i for i, w in enumerate(self.vocab)}
-        ids = [index[w] for w in V.words(text) if w in index and index[w] > 1]
-        return ids[:self.config["max_tokens"]]
+        return V.tokenize(text, index={w: i for i, w in enumerate(self.vocab)},
+                          max_tokens=self.config["max_tokens"])
 
     @torch.no_grad()
     def encode_clip(self, x):

@@ -129,15 +129,17 @@ def words(text):
     return out
 
 
-def tokenize(text, keep_unknown=False):
-    """text -> list of at most MAX_TOKENS vocabulary ids (rules above)."""
+def tokenize(text, keep_unknown=False, index=None, max_tokens=MAX_TOKENS):
+    """text -> list of at most max_tokens vocabulary ids (rules above);
+    index: word -> id of another vocabulary (a model file's) than VOCAB."""
+    index = _INDEX if index is None else index
     ids = []
     for w in words(text):
-        i = _INDEX.get(w, UNK_ID)   # typed words never reach "<pad>", "<unk>"
+        i = index.get(w, UNK_ID)   # typed words never reach "<pad>", "<unk>"
         if i == UNK_ID and not keep_unknown:
             continue
         ids.append(i)
-    return ids[:MAX_TOKENS]
+    return ids[:max_tokens]
 
 
 def unknown_words(text):
