@@ -29,6 +29,7 @@
 #include "libavutil/error.h"
 #include "libavutil/eval.h"
 #include "libavutil/log.h"
+#include "libavutil/macros.h"
 #include "libavutil/mem.h"
 
 #include "model.h"
@@ -39,8 +40,8 @@ typedef struct Loader {
     DiffModel *m;
     void *log_ctx;
     size_t used;   /* floats of m->store handed out */
+    size_t size;   /* floats of m->store */
     int nb_read;   /* tensors consumed */
-    int count_only;
 } Loader;
 
 /* Fetch a tensor of the given shape as f32 into the store. */
@@ -53,15 +54,12 @@ static int take_shape(Loader *ld, float **dst, const char *name, int ndim,
 
     for (int i = 0; i < ndim; i++)
         n *= shape[i];
-    /* checked on the counting pass too, so that the store is sized by
-     * tensors the file holds, never by its metadata alone */
     ret = ff_safetensors_get(ld->f, name, ndim, shape, &t, ld->log_ctx);
     if (ret < 0)
         return ret;
-    if (ld->count_only) {
-        ld->used += n;
-        return 0;
-    }
+    /* the store holds the file's tensors; each is taken once */
+    if (n > ld->size - ld->used)
+        return AVERROR_BUG;
     *dst = ld->m->store + ld->used;
     ld->used += n;
     ld->nb_read++;
@@ -431,22 +429,21 @@ static int model_from(DiffModel **pm, SafetensorsFile *f, const char *path, void
         ret = AVERROR(ENOMEM);
         goto fail;
     }
+    /* one store for every tensor the file holds: sized by the file, never
+     * by what its metadata claims; take_all() checks each tensor's shape */
     ld.f = f;
     ld.m = m;
     ld.log_ctx = log_ctx;
-    ld.count_only = 1;
-    if ((ret = take_all(&ld)) < 0)
-        goto fail;
-    m->store_size = ld.used;
-    m->store = av_malloc_array(m->store_size, sizeof(float));
+    for (int i = 0; i < f->nb_tensors; i++)
+        ld.size += f->tensors[i].nb_elems;
+    m->store = av_malloc_array(FFMAX(ld.size, 1), sizeof(float));
     if (!m->store) {
         ret = AVERROR(ENOMEM);
         goto fail;
     }
-    ld.count_only = 0;
-    ld.used = 0;
     if ((ret = take_all(&ld)) < 0)
         goto fail;
+    m->store_size = ld.used;
     if (ld.nb_read != f->nb_tensors) {
         av_log(log_ctx, AV_LOG_ERROR, "%s holds %d tensors, the architecture uses %d\n",
                path, f->nb_tensors, ld.nb_read);
