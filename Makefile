@@ -45,7 +45,7 @@ define link_test
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(ENGINE_SRC) $(TEST_LIBS)
 endef
 
-$(BUILD)/tests/%: $(REPO)/tests/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
+$(BUILD)/tests/%: $(REPO)/tests/%.c $(REPO)/tests/check.h $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a
 	$(link_test)
 
 $(BUILD)/tests/%: $(REPO)/tests/tools/%.c $(ENGINE_SRC) $(ENGINE_HDR) $(FFBUILD)/libavutil/libavutil.a

@@ -34,7 +34,6 @@
 
 #define _XOPEN_SOURCE 700
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,63 +46,29 @@
 
 #include "libavfilter/diffusion/model.h"
 
-static int checks, failures, nb_errors;
-static char last_errors[4096];
+#include "check.h"
 
-#define EXPECT(cond, ...) do {                                  \
-        checks++;                                               \
-        if (!(cond)) {                                          \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);         \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
-
-static void log_cb(void *avcl, int level, const char *fmt, va_list vl)
+static void corpus_file(const char *path, const char *name, void *opaque)
 {
-    if (level <= AV_LOG_ERROR) {
-        size_t n = strlen(last_errors);
-        nb_errors++;
-        if (n < sizeof(last_errors) - 1)
-            vsnprintf(last_errors + n, sizeof(last_errors) - n, fmt, vl);
-    }
-}
+    int *ok = opaque;
+    DiffModel *m;
+    int ret;
 
-static void reset_log(void)
-{
-    nb_errors = 0;
-    last_errors[0] = 0;
+    reset_log();
+    ret = ff_diff_model_load(&m, path, NULL);
+    if (!strncmp(name, "micro-", 6))
+        EXPECT(ret == 0, "%s rejected: %s", path, last_errors);
+    else
+        EXPECT(ret == 0 || (nb_errors && !m), "%s failed without a message", path);
+    *ok += ret == 0;
+    ff_diff_model_free(&m);
 }
 
 static void test_corpus(const char *dir)
 {
-    char path[2048];
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0, ok = 0;
+    int ok = 0, n = corpus_walk(dir, corpus_file, &ok);
 
-    EXPECT(d, "no corpus at %s", dir);
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        DiffModel *m;
-        int ret;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        reset_log();
-        ret = ff_diff_model_load(&m, path, NULL);
-        if (!strncmp(e->d_name, "micro-", 6))
-            EXPECT(ret == 0, "%s rejected: %s", path, last_errors);
-        else
-            EXPECT(ret == 0 || (nb_errors && !m), "%s failed without a message", path);
-        ok += ret == 0;
-        ff_diff_model_free(&m);
-        n++;
-    }
-    closedir(d);
+    EXPECT(n >= 0, "no corpus at %s", dir);
     printf("corpus: %d files, %d load\n", n, ok);
     EXPECT(n >= 3, "corpus too small");
 }
@@ -186,7 +151,7 @@ int main(int argc, char **argv)
     const char *fixtures = argc > 1 ? argv[1] : "tests/fixtures";
     char dir[1024], seed[1100];
 
-    av_log_set_callback(log_cb);
+    av_log_set_callback(check_log_cb);
     snprintf(dir, sizeof(dir), "%s/../fuzz/model", fixtures);
     test_corpus(dir);
     snprintf(seed, sizeof(seed), "%s/micro-pixel", dir);

@@ -29,7 +29,6 @@
 
 #define _XOPEN_SOURCE 700
 
-#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,42 +43,9 @@
 
 #include "libavfilter/diffusion/safetensors.h"
 
+#include "check.h"
+
 #define MAX_HEADER (100 * 1024 * 1024)
-
-static int checks, failures, verbose;
-static int nb_errors;           /* AV_LOG_ERROR messages since the last reset */
-static char last_errors[4096];  /* their text */
-
-#define EXPECT(cond, ...) do {                                  \
-        checks++;                                               \
-        if (!(cond)) {                                          \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);         \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
-
-static void log_cb(void *avcl, int level, const char *fmt, va_list vl)
-{
-    char line[1024];
-    size_t len = strlen(last_errors);
-
-    if (level > AV_LOG_ERROR)
-        return;
-    vsnprintf(line, sizeof(line), fmt, vl);
-    nb_errors++;
-    if (len + 1 < sizeof(last_errors))
-        snprintf(last_errors + len, sizeof(last_errors) - len, "%s", line);
-    if (verbose)
-        printf("    log: %s", line);
-}
-
-static void reset_log(void)
-{
-    nb_errors      = 0;
-    last_errors[0] = 0;
-}
 
 static void put_le64(uint8_t *p, uint64_t v)
 {
@@ -647,42 +613,35 @@ static void test_fixtures(const char *dir)
 
 /* every committed fuzz corpus file must be handled without a crash; files
  * named valid-* must be accepted */
+static void corpus_file(const char *path, const char *name, void *opaque)
+{
+    int *ok = opaque;
+    SafetensorsFile *f;
+    int ret;
+
+    reset_log();
+    ret = ff_safetensors_open(&f, path, NULL);
+    if (!strncmp(name, "valid-", 6))
+        EXPECT(ret == 0, "%s rejected: %s", path, last_errors);
+    else
+        EXPECT(ret == 0 || nb_errors, "%s failed without a message", path);
+    if (ret >= 0) {
+        for (int i = 0; i < f->nb_tensors; i++) {
+            float *v = av_malloc_array(f->tensors[i].nb_elems + 1, sizeof(float));
+            if (v)
+                ff_safetensors_to_f32(&f->tensors[i], v);
+            av_free(v);
+        }
+        ff_safetensors_free(&f);
+        (*ok)++;
+    }
+}
+
 static void test_corpus(const char *dir)
 {
-    char path[2048];
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0, ok = 0;
+    int ok = 0, n = corpus_walk(dir, corpus_file, &ok);
 
-    EXPECT(d, "no corpus at %s", dir);
-    if (!d)
-        return;
-    while ((e = readdir(d))) {
-        SafetensorsFile *f;
-        int ret;
-
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        reset_log();
-        ret = ff_safetensors_open(&f, path, NULL);
-        if (!strncmp(e->d_name, "valid-", 6))
-            EXPECT(ret == 0, "%s rejected: %s", path, last_errors);
-        else
-            EXPECT(ret == 0 || nb_errors, "%s failed without a message", path);
-        if (ret >= 0) {
-            for (int i = 0; i < f->nb_tensors; i++) {
-                float *v = av_malloc_array(f->tensors[i].nb_elems + 1, sizeof(float));
-                if (v)
-                    ff_safetensors_to_f32(&f->tensors[i], v);
-                av_free(v);
-            }
-            ff_safetensors_free(&f);
-            ok++;
-        }
-        n++;
-    }
-    closedir(d);
+    EXPECT(n >= 0, "no corpus at %s", dir);
     printf("corpus: %d files, %d valid\n", n, ok);
     EXPECT(n > 0, "empty corpus");
 }
@@ -742,11 +701,11 @@ int main(int argc, char **argv)
         return write_corpus(argv[2]);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
-            verbose = 1;
+            check_verbose = 1;
         else
             fixtures = argv[i];
     }
-    av_log_set_callback(log_cb);
+    av_log_set_callback(check_log_cb);
 
     test_valid();
     test_meta_syntax();

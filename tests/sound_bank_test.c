@@ -30,16 +30,7 @@
 
 #include "libavfilter/diffusion/sound_bank.h"
 
-static int failures;
-
-#define EXPECT(cond, ...) do {                                  \
-        if (!(cond)) {                                          \
-            printf("FAIL line %d: ", __LINE__);                 \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
+#include "check.h"
 
 static const char *bad[] = {
     "",                                                          /* no sounds */
