@@ -320,6 +320,10 @@ def main():
 
     cfg = {k: getattr(args, k) for k in DEFAULT_CONFIG}
     ae_state = None
+    init_file = None   # (tensors, metadata) of --init when training starts from it
+    if args.init and not os.path.exists(path):
+        from model import load_safetensors
+        init_file = load_safetensors(args.init)
     if args.latent:
         # --size/--patch stay in pixels; the denoiser works at the latent size
         ae_file = torch.load(args.latent)
@@ -328,11 +332,10 @@ def main():
         cfg.update(channels=ae_file["config"]["latent_ch"], ae_c1=ae_file["config"]["c1"],
                    ae_c2=ae_file["config"]["c2"], size=args.size // st,
                    patch=args.patch // st, cameo_patch=args.patch)
-    elif args.init and not os.path.exists(path):
+    elif init_file is not None:
         # a latent model's file carries its autoencoder (ae.*): continuing
         # from it needs no --latent checkpoint
-        from model import load_safetensors
-        md = load_safetensors(args.init)[1]
+        md = init_file[1]
         if int(md.get("channels", 3)) != 3:
             cfg.update({k: int(md[k]) for k in ("channels", "ae_c1", "ae_c2", "size", "patch",
                                                 "cameo_patch")})
@@ -367,8 +370,7 @@ def main():
         gen.set_state(ck["torch_rng"])
         print(f"resumed at step {step} ({seen} clips)", flush=True)
     elif args.init:
-        from model import load_safetensors
-        tensors, md = load_safetensors(args.init)
+        tensors, md = init_file
         file_depth = int(md.get("depth", cfg["depth"]))
         if file_depth < cfg["depth"]:
             tensors = grow_depth(tensors, file_depth, cfg["depth"])
