@@ -105,8 +105,7 @@ def main():
         if s["contact_times"]:
             clips.append(s)
     gravity = sys.argv[1] if len(sys.argv) > 1 else str(GRAVITY * SIZE / 64.0)
-    pictures = [np.ascontiguousarray(s["frames"].astype(np.float32).transpose(0, 3, 1, 2)
-                                     / 127.5 - 1.0).tobytes() for s in clips]
+    pictures = [pack(s["frames"]) for s in clips]
     lines = analyse(tool, clips, pictures, gravity, hinted=True)
     ret = 0
 
@@ -184,6 +183,8 @@ class Wobbly(World):
 
 
 def pack(frames):
+    """uint8 frames [T][H][W][3] as find_events reads them: float32
+    [T][3][H][W] in [-1, 1]."""
     return np.ascontiguousarray(frames.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0).tobytes()
 
 
