@@ -17,9 +17,10 @@ that match no contact that matter for the figures the meter gives.
 Fails when fewer than MIN_FOUND of the true contacts are found, when
 more than MAX_FALSE of the landings match no contact, or when the found
 ones' mean error exceeds MAX_MEAN_MS.
-Measured (seed 21, 40 clips each): 24 fps: 45 of 89 contacts found, mean
-6.9 ms, max 27.0 ms, 1 false; 8 -> 24 fps: 37 of 119, mean 16.6 ms, max
-39.3 ms, 20 false (a blended frame is neither in the air nor down).
+Measured (seed 21, 40 clips each; a true contact counts once): 24 fps:
+42 of 89 contacts found, mean 7.3 ms, max 27.0 ms, 1 false; 8 -> 24 fps:
+31 of 119, mean 13.8 ms, max 37.1 ms, 15 false (a blended frame is
+neither in the air nor down).
 """
 import os
 import sys
@@ -66,17 +67,39 @@ def measure(mode):
         found = A.landings(pos[:, 1], 24, Wd.GRAVITY * tr.size_k, tr.size_k)
         true = [c for c in s["contact_times"] if c < (len(frames) - 1) / 24.0]
         true_n += len(true)
+        # a true contact is found once (by its nearest landing): a meter
+        # that counted one fall twice must not look better for it
+        best = {}
         for c in found:
-            e = min([abs(c - x) for x in true] or [np.inf])
-            if e <= 1 / 24.0:
-                errs.append(1e3 * e)
+            e = [abs(c - x) for x in true]
+            if e and min(e) <= 1 / 24.0:
+                j = int(np.argmin(e))
+                best[j] = min(best.get(j, np.inf), e[j])
             else:
                 false += 1
+        errs += [1e3 * e for e in best.values()]
     return true_n, np.asarray(errs), false
 
 
+def one_fall_one_landing():
+    """A fall, then a rest that settles by 0.2 px a frame (as a generated
+    cat did in make eval's sync clips): one landing, at the fall's end.
+    The meter once counted the same fall again from a later sample of
+    the rest."""
+    fps, g = 24, Wd.GRAVITY
+    t = np.arange(40) / fps
+    tc = 0.33
+    y = np.where(t < tc, 40.0 - 0.5 * g * (tc * tc - t * t), 40.0 + 0.2 * fps * (t - tc))
+    y[1:3] = np.nan  # blended frames the tracker does not see
+    got = A.landings(y, fps, g)
+    ok = len(got) == 1 and abs(got[0] - tc) <= 1e-3 + 1.0 / fps
+    print("%s one fall, then a settling rest: landings at %s (true contact %.3f s)"
+          % ("ok  " if ok else "FAIL", ", ".join("%.3f" % c for c in got), tc))
+    return ok
+
+
 def main():
-    bad = 0
+    bad = 0 if one_fall_one_landing() else 1
     for mode, (min_found, max_false, max_mean) in BOUNDS.items():
         true_n, errs, false = measure(mode)
         mean = errs.mean() if len(errs) else float("inf")

@@ -29,13 +29,14 @@ SR = 48000
 
 
 def decode(ffmpeg, path, w, h, pix="gray"):
-    """-> (audio float32 mono at SR from t=0, video frames, video times)."""
+    """-> (audio float32 mono at SR from t=0, video frames scaled to w x h
+    (area average), video times)."""
     a = subprocess.run([ffmpeg, "-v", "error", "-i", path, "-map", "0:a",
                         "-af", "aresample=%d:first_pts=0,pan=mono|c0=c0" % SR,
                         "-f", "f32le", "-"], capture_output=True, check=True).stdout
     out = subprocess.run([ffmpeg, "-v", "info", "-i", path, "-map", "0:v", "-fps_mode",
-                          "passthrough", "-vf", "showinfo", "-f", "rawvideo", "-pix_fmt", pix,
-                          "-"], capture_output=True, check=True)
+                          "passthrough", "-vf", "scale=%d:%d:flags=area,showinfo" % (w, h),
+                          "-f", "rawvideo", "-pix_fmt", pix, "-"], capture_output=True, check=True)
     ch = 1 if pix == "gray" else 3
     frames = np.frombuffer(out.stdout, np.uint8).reshape(-1, h, w, ch)
     times = [float(l.split("pts_time:")[1].split()[0]) for l in out.stderr.decode().splitlines()
@@ -123,14 +124,14 @@ def landings(y, fps, gravity, k=1.0):
     ok = ~np.isnan(y)
     t, y = t[ok], y[ok]
     out = []
-    i = 1
+    i, lo = 1, 0  # lo: the last contact's lowest sample; a fall starts there or after
     while i < len(y):
         # i: a lowest point after a fall (the next sample is not lower)
         if not (y[i] >= y[i - 1] and (i + 1 == len(y) or y[i + 1] <= y[i] + REST_PX * k)):
             i += 1
             continue
         start = i
-        while start > 0 and t[i] - t[start - 1] <= FALL_S and y[start - 1] <= y[start] + 0.5 * k:
+        while start > lo and t[i] - t[start - 1] <= FALL_S and y[start - 1] <= y[start] + 0.5 * k:
             start -= 1
         after = (t > t[i]) & (t <= t[i] + AFTER_S)
         if y[i] - y[start] < FALL_PX * k or after.sum() < 2:
@@ -162,7 +163,9 @@ def landings(y, fps, gravity, k=1.0):
             if disc >= 0:
                 tc = (-b + np.sqrt(disc)) / (2 * a)
         out.append(float(min(max(tc, t0), t1)))
-        # the next contact comes after this one's rest or rebound
+        # the next contact comes after this one's rest or rebound, and
+        # after a fall of its own
+        lo = i
         i = int(np.nonzero(t > t[i] + AFTER_S)[0][0]) if (t > t[i] + AFTER_S).any() else len(y)
     return out
 
@@ -180,10 +183,17 @@ def visible_contacts(r, fps, k):
     return landings(pos[:, 1], fps, Wd.GRAVITY * k, k)
 
 
+SYNC_SIZE = 256  # the filter's default size: what an mp4 of it carries
+
+
 def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     """Precision: share of sounds within +-1 frame of a contact the tracker
     sees in the decoded pictures; recall: share of those contacts with a
-    sound within +-1 frame; errors: of the matched contacts."""
+    sound within +-1 frame; errors: of the matched contacts.  The clips are
+    made at the filter's default size and averaged down to the tracker's
+    64x64: at 64x64 an mp4's 4:2:0 chroma (32x32) moved the tracked centre
+    by half a pixel and the contact read from it by up to a frame, while
+    at 256x256 the mkv and mp4 pictures give the same contacts."""
     import tracker as TR
     tr = TR.Tracker(fps=fps)
     res = {}
@@ -194,9 +204,9 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     for i, p in enumerate(prompts):
         ext, args = CODECS[MASTER]
         path = os.path.join(tmp, "sg-%d-%s.%s" % (i, MASTER, ext))
-        graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=64x64:r=%d:sounds=none%s%s" % (
-            p.replace(" ", "_"), 100 + i, steps, fps, ":model=" + model if model else "",
-            ":" + extra if extra else "")
+        graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=%dx%d:r=%d:sounds=none%s%s" % (
+            p.replace(" ", "_"), 100 + i, steps, SYNC_SIZE, SYNC_SIZE, fps,
+            ":model=" + model if model else "", ":" + extra if extra else "")
         subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-lavfi", graph] + args + [path],
                        check=True)
         masters.append(path)
