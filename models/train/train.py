@@ -65,7 +65,19 @@ def cameo_tensor(rgba):
     return torch.from_numpy(x).permute(2, 0, 1)
 
 
-def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
+def late_window(s, T, rng):
+    """A window of T frames from a later point of a longer world clip s
+    (frames, mask and events cut alike; the caption still holds)."""
+    o = int(rng.integers(1, len(s["frames"]) - T + 1))
+    s = dict(s)
+    for key in ("frames", "mask"):
+        s[key] = s[key][o:o + T]
+    s["events"] = np.asarray(s["events"])[o:o + T]
+    return s
+
+
+def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0, late_world=None,
+               late_share=0.0):
     x0 = torch.empty(B, T, 3, H, H)
     subj = torch.zeros(B, T, 1, H, H)
     ctx_mask = torch.zeros(B, T, 1, H, H)
@@ -75,7 +87,11 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
     events = torch.empty(B, T, 2)
     for i in range(B):
         use_cameo = rng.random() < cameo_share
-        s = world.sample(rng, cameo=use_cameo)
+        late = late_world is not None and rng.random() < late_share
+        if late:
+            s = late_window(late_world.sample(rng, cameo=use_cameo), T, rng)
+        else:
+            s = world.sample(rng, cameo=use_cameo)
         x0[i] = torch.from_numpy(s["frames"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
         subj[i, :, 0] = torch.from_numpy(s["mask"].astype(np.float32) / 255.0)
         ids = V.tokenize(s["caption"])
@@ -88,6 +104,11 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
         cameo[i] = cameo_tensor(s["cameo_image"])
         events[i] = torch.from_numpy(np.asarray(s["events"], dtype=np.float32))
         task = rng.random()
+        if late:
+            # what a filter's later chunk or window is: its first frames
+            # known, the subject already on its way (or at rest); as a
+            # remix window (a region too) 3 times in 10
+            task = 0.75 + 0.25 * rng.random() if rng.random() < 0.3 else 0.5
         if task < 0.40:
             pass
         elif task < 0.65:
@@ -105,7 +126,7 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0):
                 x0_, x1_ = max(0, int(xs.min()) - pad), min(H, int(xs.max()) + pad + 1)
                 keep[y0:y1, x0_:x1_] = 0.0
             ctx_mask[i, :, 0] = keep
-            if rng.random() < remix_known:
+            if late or rng.random() < remix_known:
                 # remix after the first window: the last output frames are
                 # carried in whole, the box follows in the frames after them
                 ctx_mask[i, : min(T - 1, int(rng.integers(1, 5)))] = 1.0
@@ -282,6 +303,11 @@ def main():
     ap.add_argument("--short-frames", type=int, default=2)
     ap.add_argument("--cameo-share", type=float, default=0.25,
                     help="share of clips whose subject is an unnamed cameo subject")
+    ap.add_argument("--late-share", type=float, default=0.0,
+                    help="share of full-length clips cut from a later point of a world clip "
+                         "of --late-frames frames, with their first 1-4 frames known (the "
+                         "soragen filter's chunks and remix's windows after the first)")
+    ap.add_argument("--late-frames", type=int, default=24)
     ap.add_argument("--remix-known", type=float, default=0.0,
                     help="share of remix-region clips whose first 1-4 frames are known whole")
     ap.add_argument("--subject-boost", default="",
@@ -412,6 +438,11 @@ def main():
     short_world = World(size=FS, frames=args.short_frames, fps=cfg["fps"],
                         subject_boost=boost)
     T, H = cfg["frames"], FS
+    late_world = None
+    if args.late_share > 0:
+        if args.late_frames <= T:
+            raise SystemExit("--late-frames must exceed the model's %d frames" % T)
+        late_world = World(size=FS, frames=args.late_frames, fps=cfg["fps"], subject_boost=boost)
 
     def save():
         tmp = path + ".tmp"
@@ -434,7 +465,8 @@ def main():
         else:
             Tb, Bb, wb = T, args.batch, world
         x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj = make_batch(
-            wb, rng, Bb, Tb, H, args.cameo_share, args.remix_known)
+            wb, rng, Bb, Tb, H, args.cameo_share, args.remix_known,
+            late_world if Tb == T else None, args.late_share)
         if model.ae is not None:
             x0, ctx_clip, ctx_mask, subj = to_latent(model, x0, ctx_mask, subj)
         B = x0.shape[0]
