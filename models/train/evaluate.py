@@ -17,6 +17,11 @@ directed motions, mean flicker (mean absolute change of background pixels
 between frames, 0..1), and the tracker's own accuracy on ground-truth
 world clips for the same prompts, which bounds what it can resolve.
 
+Then (seam_eval(), --seam-clips) 4 s clips, one per subject, for soragen's
+chunk seams: frame change across a seam against inside a chunk, the
+model's contact probability on a chunk's first new frame against its
+other frames, and whether the tracker reads one subject in every chunk.
+
 --tracker FILE scores with another tracker.py, e.g. the one before a
 tracker change, so that a model's figures compare across it:
     git show f3194ae:models/train/tracker.py > /tmp/tracker_old.py
@@ -272,6 +277,52 @@ def t2v_eval(args, tr):
         print("contact sheet:", args.sheet)
 
 
+def seam_eval(args, tr, n_clips, seconds=4, overlap=2):
+    """soragen's chunks seen from outside: 4 s clips at 8 fps, whose first
+    chunk gives frames 0-7 and each later one carries the last `overlap`
+    frames and adds 8 - overlap new ones (frames 8-13, 14-19, ...).
+    Compares, over the frame pairs from frame 7 on (the first chunk's fall
+    is over by then in most clips), the mean absolute frame change
+    (0..255) across a seam (the last carried frame -> the first new one)
+    with the change inside chunks; the model's contact probability
+    (lavfi.soragen.contact) on the first new frame of a chunk with the
+    other new frames; and how many clips the tracker reads as one
+    subject in every chunk.  One prompt per subject from the t2v set."""
+    prompts = prompt_set(1, args.prompt_seed)[:n_clips]
+    T = 8
+    seam_d, in_d, seam_p, in_p, same = [], [], [], [], 0
+    for i, p in enumerate(prompts):
+        graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=64x64:r=8:d=%g:threads=2:audio=0:"
+                 "overlap=%d%s,metadata=mode=print:key=lavfi.soragen.contact:file=/dev/stderr" % (
+                     p["prompt"].replace(" ", "_"), 3000 + i, args.steps, args.guidance, seconds,
+                     overlap, ":model=" + args.model if args.model else ""))
+        r = subprocess.run([args.ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f",
+                            "rawvideo", "-pix_fmt", "rgb24", "-"], check=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        v = np.frombuffer(r.stdout, np.uint8).reshape(-1, 64, 64, 3)
+        prob = [float(l.split(b"=")[1]) for l in r.stderr.splitlines()
+                if l.startswith(b"lavfi.soragen.contact=")]
+        if len(prob) != len(v):
+            raise SystemExit("soragen printed lavfi.soragen.contact for %d of %d frames"
+                             % (len(prob), len(v)))
+        starts = list(range(T, len(v), T - overlap))
+        d = np.abs(np.diff(v.astype(np.float64), axis=0)).mean(axis=(1, 2, 3))
+        for k in range(T - 1, len(v) - 1):
+            (seam_d if k + 1 in starts else in_d).append(d[k])
+        for f in range(T, len(v)):
+            (seam_p if f in starts else in_p).append(prob[f])
+        chunks = [(0, T)] + [(a, min(a + T - overlap, len(v))) for a in starts]
+        names = [tr.track(v[a:b])["subject"] for a, b in chunks]
+        same += names[0] is not None and len(set(names)) == 1
+    print("chunk seams: %d clips of %g s, %d chunks each (overlap %d)" % (
+        len(prompts), seconds, 1 + len(starts), overlap))
+    print("  frame change across seams %.2f vs %.2f inside chunks (mean abs, 0..255, "
+          "from frame 7 on)" % (np.mean(seam_d), np.mean(in_d)))
+    print("  contact probability on a chunk's first new frame %.3f vs %.3f on its others"
+          % (np.mean(seam_p), np.mean(in_p)))
+    print("  the tracker reads one subject in every chunk: %d of %d" % (same, len(prompts)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ffmpeg", default="build/ffmpeg")
@@ -297,6 +348,8 @@ def main():
                     help="remix strength (default: the filter's default)")
     ap.add_argument("--remix-options", default="",
                     help="more remix options, e.g. keep=0")
+    ap.add_argument("--seam-clips", type=int, default=12,
+                    help="4 s clips for the chunk seam figures (one per subject, at most 12)")
     ap.add_argument("--tracker", default="",
                     help="score with this tracker.py instead of the one beside this file")
     args = ap.parse_args()
@@ -315,6 +368,8 @@ def main():
         t2v_eval(args, tr)
     if args.remix_clips:
         remix_eval(args, tr, args.remix_clips, seed=args.remix_seed)
+    if args.seam_clips and not args.torch:
+        seam_eval(args, tr, args.seam_clips)
 
 
 if __name__ == "__main__":
