@@ -24,7 +24,8 @@ with show_mask=1 and once without, same seed.  Checked:
     the whole picture at the default threshold, and the filter raises the
     threshold until the region covers at most MAX_REGION of the frames
     (before, it re-drew every pixel of the clip).
-Measured (seed 31): cover 0.898 with the latent model of session 14, 0.92
+Measured (seed 31): cover 0.940 with run 19 (session 15), 0.898 with
+run 17 (session 14), 0.92
 with the pixel model of step 13834 (0.81 with
 step 7640, which gave 0.95 at threshold=0.25 and 0.98 at 0.2); the outline
 regions of the filter before it made boxes left old subjects half in

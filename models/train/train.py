@@ -18,6 +18,11 @@ Conditioning tasks per sample (the filters need all of them):
   of which --remix-known also know their first 1-4 frames whole (as the
   remix filter's windows after the first do: they carry the last output
   frames, and the new subject must continue from them).
+--late-share (session 15, run 19): that share of the full-length clips
+is cut from a later point of a --late-frames world clip, with its first
+1-4 frames known (3 in 10 also with a remix region): what the filters'
+later chunks and windows are, which clips that start where the world
+clip starts never showed (late_window()).
 Cameo: 25 % of clips (--cameo-share) use an unnamed subject with the
 <cameo> word and its reference image; named subjects get their reference
 image 20 % of the time.
