@@ -67,15 +67,26 @@ def prompt_set(per_subject, seed=2026):
 
 
 def generate(ffmpeg, model, prompt, seed, steps, guidance, size, frames, sampler="euler",
-             churn=-1.0):
+             churn=-1.0, extra="", meta_key=None):
+    """frames [N, size, size, 3] of soragen at 8 fps (extra: more soragen
+    options); with meta_key also that frame metadata's values, per frame."""
     graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=%dx%d:d=%g:threads=2:audio=0:sampler=%s"
-             ":churn=%g" % (prompt.replace(" ", "_"), seed, steps, guidance, size, size,
-                            frames / 8.0, sampler, churn))
+             ":churn=%g%s" % (prompt.replace(" ", "_"), seed, steps, guidance, size, size,
+                              frames / 8.0, sampler, churn, ":" + extra if extra else ""))
     if model:
         graph = "soragen=model=%s:%s" % (model, graph[len("soragen="):])
-    raw = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f", "rawvideo", "-"],
-                         check=True, stdout=subprocess.PIPE).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, size, size, 3)
+    if meta_key:
+        graph += ",metadata=mode=print:key=%s:file=/dev/stderr" % meta_key
+    r = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f", "rawvideo", "-"],
+                       check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    v = np.frombuffer(r.stdout, np.uint8).reshape(-1, size, size, 3)
+    if not meta_key:
+        return v
+    vals = [float(l.split(b"=", 1)[1]) for l in r.stderr.splitlines()
+            if l.startswith(meta_key.encode() + b"=")]
+    if len(vals) != len(v):
+        raise SystemExit("soragen printed %s for %d of %d frames" % (meta_key, len(vals), len(v)))
+    return v, vals
 
 
 _TORCH_MODELS = {}
@@ -292,19 +303,9 @@ def seam_eval(args, tr, n_clips, seconds=4, overlap=2):
     T = 8
     seam_d, in_d, seam_p, in_p, same = [], [], [], [], 0
     for i, p in enumerate(prompts):
-        graph = ("soragen=p=%s:seed=%d:steps=%d:guidance=%g:s=64x64:r=8:d=%g:threads=2:audio=0:"
-                 "overlap=%d%s,metadata=mode=print:key=lavfi.soragen.contact:file=/dev/stderr" % (
-                     p["prompt"].replace(" ", "_"), 3000 + i, args.steps, args.guidance, seconds,
-                     overlap, ":model=" + args.model if args.model else ""))
-        r = subprocess.run([args.ffmpeg, "-nostdin", "-v", "error", "-lavfi", graph, "-f",
-                            "rawvideo", "-pix_fmt", "rgb24", "-"], check=True,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        v = np.frombuffer(r.stdout, np.uint8).reshape(-1, 64, 64, 3)
-        prob = [float(l.split(b"=")[1]) for l in r.stderr.splitlines()
-                if l.startswith(b"lavfi.soragen.contact=")]
-        if len(prob) != len(v):
-            raise SystemExit("soragen printed lavfi.soragen.contact for %d of %d frames"
-                             % (len(prob), len(v)))
+        v, prob = generate(args.ffmpeg, args.model, p["prompt"], 3000 + i, args.steps,
+                           args.guidance, 64, 8 * seconds, args.sampler, args.churn,
+                           "overlap=%d" % overlap, "lavfi.soragen.contact")
         starts = list(range(T, len(v), T - overlap))
         d = np.abs(np.diff(v.astype(np.float64), axis=0)).mean(axis=(1, 2, 3))
         for k in range(T - 1, len(v) - 1):
