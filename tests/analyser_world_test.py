@@ -48,6 +48,13 @@ like scenery; the analyser must keep it where the first clip last saw it
 (`stream`): fails when a second clip's track strays over REST_PX from the
 first clip's last sample.  Measured (seed 3): at most 0.6 px; as separate
 clips the subject is lost in all 20.
+A fifth pass is a generated landing: world falls whose subject, once
+down, sinks SINK_PX more instead of bouncing, with the contact probability
+peaking a frame late (settling(); the shipped model hints a generated
+landing so).  Fails when fewer than SETTLE_SHARE of the clips give one
+event within half a frame of the contact.  Measured (seed 11): 20 of 20,
+median error 10.8 ms, max 39.4 ms; before the analyser knew a settling
+subject, 6 of 20 (the sinking read as a bounce a frame late).
 Seed 11 was not used while the analyser was tuned (seeds 4-7 were).
 Measured (seed 11): 110 contacts, mean 1.09 ms, 106 within 5 ms.  The
 misses are subjects partly in front of scenery (clouds, waves) and
@@ -74,6 +81,7 @@ FLAT_FALSE = 0.1
 FLAT_SHARE = 0.9
 WOBBLE, REFINED = 0.5, 0.15
 REST_CLIPS, REST_PX = 20, 1.0
+SETTLE_CLIPS, SINK_PX, SINK_FRAMES, SETTLE_SHARE = 20, (2.0, 4.0), 1.0, 0.8
 
 
 def resolvable(s, c):
@@ -164,6 +172,7 @@ def main():
         ret = 1
     ret |= wobble(tool, gravity)
     ret |= rest_stream(tool, gravity)
+    ret |= settling(tool, gravity)
     if not ret:
         print("ok")
     return ret
@@ -180,6 +189,62 @@ class Wobbly(World):
         tr = super()._motion(rng, name, motion, direction, s, G, keep_out)
         tr["cy"] = tr["cy"] + rng.uniform(-WOBBLE, WOBBLE, len(tr["cy"])) * self.k
         return tr
+
+
+class Settling(World):
+    """World falls whose subject, once down, does not bounce but sinks by
+    SINK_PX more (px at 64x64), as a generated subject does: its centre
+    settles into the ground (time constant SINK_FRAMES frames)."""
+    def _motion(self, rng, name, motion, direction, s, G, keep_out=None):
+        tr = super()._motion(rng, name, motion, direction, s, G, keep_out)
+        if motion == "falls" and tr["contacts"]:
+            tc = tr["contacts"][0]
+            t = np.arange(self.T) / self.fps
+            after = (t - tc) * self.fps
+            sink = rng.uniform(*SINK_PX) * self.k
+            ground = tr["cy"].max()
+            tr["cy"] = np.where(after > 0, ground + sink * (1 - np.exp(-after / SINK_FRAMES)),
+                                tr["cy"])
+            tr["contacts"] = [tc]
+        return tr
+
+
+def settling(tool, gravity):
+    """Falls that settle, with the contact probability peaking a frame
+    late (0.6 on the interval after the contact's, 0.45 on its own), as
+    the shipped model hints a generated landing: one event per fall, within
+    half a frame of the contact.  Before the analyser knew a settling
+    subject, the sinking after the landing read as a bounce in the later
+    interval: a second event, a frame late."""
+    world = Settling(size=SIZE, frames=T, fps=FPS)
+    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
+    clips = []
+    while len(clips) < SETTLE_CLIPS:
+        s = world.sample(rng)
+        c = s["contact_times"]
+        if s["motion"] == "falls" and len(c) == 1 and 2 <= c[0] * FPS < T - 4:
+            clips.append(s)
+    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
+    for s in clips:
+        prob = np.zeros((T, 2), np.float32)
+        i = int(s["contact_times"][0] * FPS)
+        prob[i, 0], prob[i + 1, 0] = 0.45, 0.6
+        blob += [pack(s["frames"]), prob.tobytes()]
+    out = subprocess.run([tool, gravity], input=b"".join(blob), stdout=subprocess.PIPE,
+                         check=True).stdout.decode().splitlines()
+    good, errs = 0, []
+    for s, line in zip(clips, out):
+        ev = [float(w[:-1]) for w in line.split()]
+        e = min(abs(t - s["contact_times"][0]) for t in ev) if ev else float("inf")
+        errs.append(e * 1e3)
+        good += len(ev) == 1 and e <= 0.5 / FPS
+    print("settling falls, contact hinted a frame late: %d of %d clips give one event within "
+          "half a frame (errors: median %.1f ms, max %.1f ms)" % (
+              good, len(clips), np.median(errs), np.max(errs)))
+    if good < SETTLE_SHARE * len(clips):
+        print("FAIL: want %.0f %%" % (100 * SETTLE_SHARE))
+        return 1
+    return 0
 
 
 def pack(frames):

@@ -263,10 +263,11 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
     const int min_n = strict ? 3 : 1;
     const double slack = strict ? 0 : 0.05;
     double a1, b1, a2, b2, t;
+    int n1;
 
     if (j < 1 || j + 2 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 || y[j + 2] < 0)
         return 0;
-    if (fit_flight(y, total, j, -1, G, &a1, &b1) < min_n)
+    if ((n1 = fit_flight(y, total, j, -1, G, &a1, &b1)) < min_n)
         return 0;
     if (fabs(y[j + 2] - y[j + 1]) < REST_EPS &&
         (j + 3 >= total || y[j + 3] < y[j + 1] + REST_EPS)) {
@@ -305,6 +306,15 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
             return 0;
     }
     if (!(t >= j - slack && t <= j + 1 + slack))
+        return 0;
+    /* a fall seen in samples j - 1 and j only, where j - 1 ends a longer
+     * flight and is still well above this contact's level: the longer
+     * flight was stopped in [j - 1, j] by an earlier contact, and the
+     * two samples are a settling subject's sinking, not a flight (a
+     * bounce just before j - 1, as at the end of a bounce series, leaves
+     * j - 1 about the contact's level) */
+    if (n1 == 2 && fit_flight(y, total, j - 1, -1, G, &a2, &b2) >= 3 &&
+        y[j - 1] < a1 + b1 * t + 0.5 * G * t * t - MIN_DROP * G)
         return 0;
     *tc = av_clipd(t, j, j + 1);
     return 1;

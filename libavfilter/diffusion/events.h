@@ -60,7 +60,10 @@ typedef struct DiffSubjectSeen {
  * rest (a landing).  Flights are parabolas of one curvature, gravity,
  * given or measured on the clip; two flights meet where their difference,
  * a line, is zero; a flight meets a rest where it reaches the rest's level.
- * That instant is the event's time.  Where the pictures cannot tell (too
+ * That instant is the event's time.  A fall seen in two samples only,
+ * whose first ends a longer flight well above the contact's level, is a
+ * generated subject settling into the ground after the longer flight's
+ * landing, not a bounce.  Where the pictures cannot tell (too
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
