@@ -540,6 +540,22 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
             bh = FFMAX(bh, b[3] - b[1] + 1);
         }
     }
+    /* a frame where the contrast finds nothing (the element turned, or the
+     * level was set by a stronger frame) takes its nearest frame's box:
+     * else the old element would pass through in that frame alone */
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        for (int d = 1; d < T && !b[4]; d++) {
+            for (int k = -1; k <= 1; k += 2) {
+                const int src = f + k * d;
+                if (src >= 0 && src < T && boxes[5 * src + 4] == 1) {
+                    memcpy(b, boxes + 5 * src, 4 * sizeof(*b));
+                    b[4] = 2;
+                    break;
+                }
+            }
+        }
+    }
     for (int f = 0; f < T; f++) {
         int *b = boxes + 5 * f;
         if (!b[4])
@@ -692,7 +708,9 @@ static int start_window(AVFilterContext *ctx)
             s->ctx_mask[f * s->plane + i] = 1.0f - s->region[f * s->plane + i];
     for (size_t i = 0; i < T * s->fsz; i++)
         s->ctx_clip[i] = s->clip[i] * s->ctx_mask[(i / s->fsz) * s->plane + i % s->plane];
-    if (!s->located || s->show_mask) {
+    /* show_mask remixes too: a later window's region is found on a clip
+     * that starts with the earlier window's carried output */
+    if (!s->located) {
         s->running = 0;
         return 1; /* nothing to generate */
     }
@@ -820,7 +838,7 @@ static int emit_window(AVFilterContext *ctx)
         uint8_t small[256 * 256];
         double area;
 
-        if (s->running && s->from && !s->use_mask && s->keep > 0)
+        if (s->running && s->from && !s->use_mask && s->keep > 0 && !s->show_mask)
             refine_region(s, res, f);
         area = region_area(s, f);
         s->frames[i] = NULL;
