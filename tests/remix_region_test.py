@@ -97,22 +97,31 @@ def check_keep(i, frames, out, whole):
     return bad
 
 
-def check_background_like():
+def region_16(seed, nth, to, remix_seed):
+    """The nth named-subject clip (1-based) of a 16-frame world (seed), at
+    128x128, through remix from=its subject:to=to with show_mask=1.
+    Returns (world sample, region [16][128][128] bool, the filter's
+    verbose log)."""
     world = World(frames=16)
-    rng = np.random.default_rng(11)
-    for _ in range(18):
+    rng = np.random.default_rng(seed)
+    for _ in range(nth):
         s = world.sample(rng)
         while s["subject"] not in V.SUBJECTS:
             s = world.sample(rng)
     big = s["frames"].repeat(2, 1).repeat(2, 2)
     cmd = [FFMPEG, "-nostdin", "-v", "verbose", "-f", "rawvideo", "-pix_fmt", "rgb24",
            "-s", "128x128", "-r", "8", "-i", "-", "-vf",
-           "remix=model=%s:from=%s:to=giraffe:seed=24:threads=2:show_mask=1" % (MODEL, s["subject"]),
+           "remix=model=%s:from=%s:to=%s:seed=%d:threads=2:show_mask=1" % (
+               MODEL, s["subject"], to, remix_seed),
            "-f", "rawvideo", "-pix_fmt", "gray", "-"]
     p = subprocess.run(cmd, input=big.tobytes(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        check=True)
-    mask = np.frombuffer(p.stdout, np.uint8).reshape(16, 128, 128) >= 128
-    raised = p.stderr.count(b"trying")
+    return s, np.frombuffer(p.stdout, np.uint8).reshape(16, 128, 128) >= 128, p.stderr
+
+
+def check_background_like():
+    s, mask, log = region_16(11, 18, "giraffe", 24)
+    raised = log.count(b"trying")
     print("%s on %s: region %.1f %% of the frames, threshold raised %d times" % (
         s["subject"], s["background"], 100 * mask.mean(), raised))
     if mask.mean() > MAX_REGION:
@@ -129,19 +138,7 @@ def check_every_frame():
     window's level in frame 14, where the cat is turned, and before the
     filter gave such a frame its nearest frame's box the cat passed through
     there, whole, between two elephants."""
-    world = World(frames=16)
-    rng = np.random.default_rng(7)
-    for _ in range(16):
-        s = world.sample(rng)
-        while s["subject"] not in V.SUBJECTS:
-            s = world.sample(rng)
-    big = s["frames"].repeat(2, 1).repeat(2, 2)
-    cmd = [FFMPEG, "-nostdin", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-           "-s", "128x128", "-r", "8", "-i", "-", "-vf",
-           "remix=model=%s:from=%s:to=elephant:seed=22:threads=2:show_mask=1" % (MODEL, s["subject"]),
-           "-f", "rawvideo", "-pix_fmt", "gray", "-"]
-    out = subprocess.run(cmd, input=big.tobytes(), stdout=subprocess.PIPE, check=True).stdout
-    mask = np.frombuffer(out, np.uint8).reshape(16, 128, 128) >= 128
+    s, mask, _ = region_16(7, 16, "elephant", 22)
     empty = [f for f in range(16) if not mask[f].any()]
     print("%s -> elephant on %s, 16 frames in 3 windows: %d frames without a region %s" % (
         s["subject"], s["background"], len(empty), empty))
