@@ -7,7 +7,10 @@
 # three modes (prompt, mask input, from/to).  The tiny model's windows
 # are 4 frames with 2 carried over: 11 frames make windows of 4, 2, 2
 # and 2 new frames and a last one of 1, flushed at EOF.
-# A mask of another size is an error that says so.
+# A mask of another size is an error that says so; a from word the model
+# cannot locate passes its windows through with a warning and metadata;
+# memory does not grow with the stream; a real-time input is waited for,
+# not polled.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
@@ -68,6 +71,56 @@ if [ $bad = 1 ] || ! printf '%s' "$out" | grep -q "The mask is 64x64, the video 
     echo "FAIL [mask size]: status $rc"; printf '%s\n' "$out" | tail -n 3; fail=$((fail + 1))
 else
     echo "ok   [mask size]: error 'The mask is 64x64, the video 98x70: they must match'"
+fi
+
+# a from word the model cannot locate (forced: threshold=1 and grow=0 keep
+# only the contrast's largest pixel, under the 0.2 % of the frames a found
+# element needs): a warning, lavfi.remix.located=0, and the frames of
+# those windows are the input's, bit for bit
+n=$((n + 1))
+LOC="testsrc2=s=64x64:r=8:d=1,format=rgb24"
+timeout 60 "$FFMPEG" -nostdin -v warning -filter_complex \
+    "$LOC,remix=$REMIX:from=hippo:to=cat:threshold=1:grow=0,metadata=mode=print:key=lavfi.remix.located:file=$tmp/located.txt" \
+    -f framecrc "$tmp/located.crc" 2> "$tmp/located.err"
+timeout 60 "$FFMPEG" -nostdin -v error -filter_complex "$LOC" -f framecrc "$tmp/located.ref.crc"
+grep -o 'located=[01]' "$tmp/located.txt" | cut -d= -f2 > "$tmp/located.flags"
+grep -v '^#' "$tmp/located.crc" | cut -d, -f6 > "$tmp/out.crcs"
+grep -v '^#' "$tmp/located.ref.crc" | cut -d, -f6 > "$tmp/in.crcs"
+bad=$(paste -d' ' "$tmp/located.flags" "$tmp/out.crcs" "$tmp/in.crcs" | awk '$1 == 0 && $2 != $3' | wc -l)
+unlocated=$(grep -c '^0$' "$tmp/located.flags")
+if ! grep -q "could not locate 'hippo'; frames pass through" "$tmp/located.err" || \
+        [ "$unlocated" = 0 ] || [ "$bad" != 0 ]; then
+    echo "FAIL [not located]: $unlocated frames with located=0, $bad of them changed"
+    tail -n 3 "$tmp/located.err"; fail=$((fail + 1))
+else
+    echo "ok   [not located]: warning, $unlocated frames with located=0, all the input's"
+fi
+
+# backpressure: remix holds a window's frames, not the stream's: 400
+# frames of 1280x720 (550 MB of yuv420p) take no more memory than 50
+n=$((n + 1))
+for d in 2 16; do
+    /usr/bin/time -f "%M" -o "$tmp/rss$d" timeout 120 "$FFMPEG" -nostdin -v error \
+        -f lavfi -i testsrc2=s=1280x720:r=25:d=$d \
+        -vf "format=yuv420p,remix=$REMIX:p=a cat:steps=1" -f null -
+done
+rss2=$(cat "$tmp/rss2") rss16=$(cat "$tmp/rss16")
+if [ "$rss16" -gt $((rss2 + 100000)) ]; then
+    echo "FAIL [memory]: max RSS $rss16 KB for 400 frames, $rss2 KB for 50"; fail=$((fail + 1))
+else
+    echo "ok   [memory]: max RSS $rss16 KB for 400 frames of 1280x720, $rss2 KB for 50"
+fi
+
+# no busy-waiting: fed in real time (-re, 3 s), remix waits for its input
+# asleep: its CPU time stays under half the wall time (a loop polling the
+# input would take all of it)
+n=$((n + 1))
+/usr/bin/time -f "%e %U %S" -o "$tmp/re" timeout 60 "$FFMPEG" -nostdin -v error -re \
+    -f lavfi -i testsrc2=s=320x240:r=25:d=3 -vf "format=yuv420p,remix=$REMIX:p=a cat:steps=1" -f null -
+if ! awk '{ exit !($2 + $3 < 0.5 * $1) }' "$tmp/re"; then
+    echo "FAIL [no busy wait]: wall, user, sys: $(cat "$tmp/re")"; fail=$((fail + 1))
+else
+    echo "ok   [no busy wait]: wall, user, sys s: $(cat "$tmp/re")"
 fi
 
 echo "$((n - fail)) of $n passed"
