@@ -125,6 +125,7 @@ typedef struct RemixContext {
     size_t plane, fsz;
     float *clip, *ctx_clip, *ctx_mask, *region;  /* model-size floats */
     float *prev;                     /* last output frames, [overlap][3][size][size] */
+    float *prev_in;                  /* the input frames they were made from */
     DiffAutoencoder *ae;             /* latent models: frames <-> latents */
     float *zclip, *zctx, *zmask;     /* latent models: clip, context and its mask */
     int64_t zclip_window;            /* the window whose clip zclip encodes, or -1 */
@@ -297,6 +298,7 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->ctx_mask);
     av_freep(&s->region);
     av_freep(&s->prev);
+    av_freep(&s->prev_in);
     ff_diff_autoencoder_free(&s->ae);
     av_freep(&s->zclip);
     av_freep(&s->zctx);
@@ -362,12 +364,13 @@ static int config_output(AVFilterLink *outlink)
     s->ctx_mask = av_calloc(s->T * s->plane, sizeof(float));
     s->region   = av_calloc(s->T * s->plane, sizeof(float));
     s->prev     = av_calloc(FFMAX(s->overlap, 1) * s->fsz, sizeof(float));
+    s->prev_in  = av_calloc(FFMAX(s->overlap, 1) * s->fsz, sizeof(float));
     s->rgb      = av_malloc(s->fsz);
     s->changed  = av_malloc(s->plane);
     s->text     = av_malloc_array(c->max_tokens, c->dim * sizeof(float));
     s->gen       = ff_get_video_buffer(outlink, w, h);
     s->mask_full = av_frame_alloc();
-    if (!s->clip || !s->ctx_clip || !s->ctx_mask || !s->region || !s->prev || !s->rgb ||
+    if (!s->clip || !s->ctx_clip || !s->ctx_mask || !s->region || !s->prev || !s->prev_in || !s->rgb ||
         !s->changed || !s->text || !s->gen || !s->mask_full)
         return AVERROR(ENOMEM);
     s->mask_full->format = AV_PIX_FMT_GRAY8;
@@ -583,6 +586,14 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
  * the whole picture: a region over MAX_REGION of the frames is no element,
  * and the threshold is raised until the region fits.
  */
+/* exchange the window's first k frames (carried outputs) with the input
+ * frames they were made from */
+static void swap_carried(RemixContext *s, int k)
+{
+    for (size_t i = 0; i < k * s->fsz; i++)
+        FFSWAP(float, s->clip[i], s->prev_in[i]);
+}
+
 static int find_region(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
@@ -595,6 +606,7 @@ static int find_region(AVFilterContext *ctx)
     float *nz = av_malloc_array(zn, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
+    const int K = FFMIN(s->carried, T);
     float mx = 0;
     int pad = 0, ret = 0;
 
@@ -604,11 +616,16 @@ static int find_region(AVFilterContext *ctx)
     }
     if ((ret = set_context(s, ctx, 1, s->from_ids, s->nb_from)) < 0)
         goto end;
+    /* the element is searched on input frames only: the carried frames
+     * give way to the inputs they were made from (on the outputs the new
+     * element stands, and a clip that turns from it into the old one
+     * blurs both captions' predictions of the old one) */
+    swap_carried(s, K);
     /* a latent model contrasts its predictions of the clip's latents, decoded */
     if (s->ae) {
         if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
             goto end;
-        s->zclip_window = s->window;
+        s->zclip_window = K ? -1 : s->window;
     }
     memset(s->ctx_mask, 0, T * s->plane * sizeof(float));
     for (int draw = 0; draw < CONTRAST_DRAWS; draw++) {
@@ -652,6 +669,7 @@ static int find_region(AVFilterContext *ctx)
     }
     ret = set_context(s, ctx, 1, &pad, 1);
 end:
+    swap_carried(s, K);
     if (x0z != x0)
         av_free(x0z);
     av_free(x0);
@@ -901,8 +919,13 @@ static int emit_window(AVFilterContext *ctx)
     /* carry the last output frames (model size) into the next window */
     {
         int last = K + s->nb, keep = FFMIN(s->overlap, last);
-        for (int j = 0; j < keep; j++)
-            memcpy(s->prev + j * s->fsz, res + (last - keep + j) * s->fsz, s->fsz * sizeof(float));
+        for (int j = 0; j < keep; j++) {
+            const int f = last - keep + j;
+            memcpy(s->prev + j * s->fsz, res + f * s->fsz, s->fsz * sizeof(float));
+            /* a carried frame's input is in prev_in at f >= j */
+            memmove(s->prev_in + j * s->fsz, (f < K ? s->prev_in : s->clip) + f * s->fsz,
+                    s->fsz * sizeof(float));
+        }
         s->carried = keep;
     }
     s->nb = 0;
