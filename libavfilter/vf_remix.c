@@ -573,6 +573,14 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
     return area / T;
 }
 
+/* exchange the window's first k frames (carried outputs) with the input
+ * frames they were made from */
+static void swap_carried(RemixContext *s, int k)
+{
+    for (size_t i = 0; i < k * s->fsz; i++)
+        FFSWAP(float, s->clip[i], s->prev_in[i]);
+}
+
 /*
  * DiffEdit: where do the model's clean-clip predictions under the from and
  * to captions differ?  Two noise draws at t = 0.5, frame by frame; a pixel
@@ -586,14 +594,6 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
  * the whole picture: a region over MAX_REGION of the frames is no element,
  * and the threshold is raised until the region fits.
  */
-/* exchange the window's first k frames (carried outputs) with the input
- * frames they were made from */
-static void swap_carried(RemixContext *s, int k)
-{
-    for (size_t i = 0; i < k * s->fsz; i++)
-        FFSWAP(float, s->clip[i], s->prev_in[i]);
-}
-
 static int find_region(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
@@ -726,8 +726,8 @@ static int start_window(AVFilterContext *ctx)
             s->ctx_mask[f * s->plane + i] = 1.0f - s->region[f * s->plane + i];
     for (size_t i = 0; i < T * s->fsz; i++)
         s->ctx_clip[i] = s->clip[i] * s->ctx_mask[(i / s->fsz) * s->plane + i % s->plane];
-    /* show_mask remixes too: a later window's region is found on a clip
-     * that starts with the earlier window's carried output */
+    /* show_mask remixes too, so that it shows the regions of a real run
+     * (the carried frames, the context of the next window, are outputs) */
     if (!s->located) {
         s->running = 0;
         return 1; /* nothing to generate */
