@@ -608,7 +608,7 @@ static int find_region(AVFilterContext *ctx)
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
     const int K = FFMIN(s->carried, T);
     float mx = 0;
-    int pad = 0, ret = 0;
+    int pad = 0, ret = 0, swapped = 0;
 
     if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups) {
         ret = AVERROR(ENOMEM);
@@ -621,6 +621,7 @@ static int find_region(AVFilterContext *ctx)
      * element stands, and a clip that turns from it into the old one
      * blurs both captions' predictions of the old one) */
     swap_carried(s, K);
+    swapped = 1;
     /* a latent model contrasts its predictions of the clip's latents, decoded */
     if (s->ae) {
         if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
@@ -669,7 +670,8 @@ static int find_region(AVFilterContext *ctx)
     }
     ret = set_context(s, ctx, 1, &pad, 1);
 end:
-    swap_carried(s, K);
+    if (swapped)
+        swap_carried(s, K);
     if (x0z != x0)
         av_free(x0z);
     av_free(x0);

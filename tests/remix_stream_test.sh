@@ -22,8 +22,9 @@ n=0
 # 11 frames of 98x70, first pts 0.5 s, durations 40 ms and, every third
 # frame, 53 ms more (a variable frame rate)
 # (time base 1 ms)
-SRC="testsrc2=s=98x70:r=25:d=0.44,settb=1/1000,setpts='PTS+0.5/TB+floor(N/3)*0.053/TB'"
-MASK="color=white:s=98x70:r=25:d=0.44,format=gray,settb=1/1000,setpts='PTS+0.5/TB+floor(N/3)*0.053/TB'"
+VFR="settb=1/1000,setpts='PTS+0.5/TB+floor(N/3)*0.053/TB'"
+SRC="testsrc2=s=98x70:r=25:d=0.44,$VFR"
+MASK="color=white:s=98x70:r=25:d=0.44,format=gray,$VFR"
 REMIX="model=$TINY:seed=3:steps=2:threads=1"
 
 # framecrc columns without the checksum: stream, dts, pts, duration, size
