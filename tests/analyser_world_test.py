@@ -22,11 +22,16 @@ mean error exceeds MEAN_MS, or when fewer than MIN_CONTACTS were counted.
 A second pass gives no hint of when: every interval has contact
 probability FLAT_PRIOR, under the 0.5 threshold and over `confirmed`, as
 from a model that knows a clip has contacts but not on which frame.  Then
-only contacts the pictures show in full (three samples of flight a side)
-sound.  Fails when more than FLAT_FALSE of the events are not within a
-frame of a true contact, or fewer than FLAT_SHARE of the others within
-MAX_MS.  Measured (seed 11): 71 events, 70 within a frame of a true
-contact (65 within 5 ms, mean 1.68 ms), 1 false.
+only contacts the pictures show sound: in full (three samples of flight a
+side), or as a landing a viewer sees (a fall of an eighth of the frame
+into a rest or a rebound).  Fails when more than FLAT_FALSE of the events
+are not within a frame of a true contact, or fewer than FLAT_SHARE of the
+others within MAX_MS.  Measured (seed 11): 89 events, 88 within a frame
+of a true contact (70 within 5 ms, mean 4.61 ms), 1 false.  Before the
+analyser looked for landings a viewer sees (session 17): 71 events, 70
+within a frame (65 within 5 ms, mean 1.68 ms), 1 false; FLAT_SHARE was
+0.9.  The 18 more landings are timed by a fall fitted to their samples,
+which puts a world contact within a frame but not always within 5 ms.
 A third pass is a generated clip's trouble: subjects standing with a
 wobble (their centre moved by up to WOBBLE px a frame, as a generated
 subject's shape changes), and a model that hints a contact on every other
@@ -55,6 +60,12 @@ landing so).  Fails when fewer than SETTLE_SHARE of the clips give one
 event within half a frame of the contact.  Measured (seed 11): 20 of 20,
 median error 10.8 ms, max 39.4 ms; before the analyser knew a settling
 subject, 6 of 20 (the sinking read as a bounce a frame late).
+A sixth pass is a generated fall: world falls whose subject hangs and
+then drops (height as (t / tc)^4, no flight of the world's gravity),
+hinted DROP_HINT, under the threshold (dropping()).  Fails when fewer
+than DROP_SHARE of the clips give one event within half a frame of the
+contact.  Measured (seed 11): 20 of 20, median error 44.3 ms, max 60.2 ms;
+before the analyser looked for landings a viewer sees, 1 of 20.
 Seed 11 was not used while the analyser was tuned (seeds 4-7 were).
 Measured (seed 11): 110 contacts, mean 1.09 ms, 106 within 5 ms.  The
 misses are subjects partly in front of scenery (clouds, waves) and
@@ -78,10 +89,11 @@ MEAN_MS = 3.0
 MIN_CONTACTS = 40
 FLAT_PRIOR, CONFIRMED = 0.3, 0.05
 FLAT_FALSE = 0.1
-FLAT_SHARE = 0.9
+FLAT_SHARE = 0.75
 WOBBLE, REFINED = 0.5, 0.15
 REST_CLIPS, REST_PX = 20, 1.0
 SETTLE_CLIPS, SINK_PX, SINK_FRAMES, SETTLE_SHARE = 20, (2.0, 4.0), 1.0, 0.8
+DROP_CLIPS, DROP_HINT, DROP_SHARE = 20, 0.35, 0.8
 
 
 def resolvable(s, c):
@@ -173,6 +185,7 @@ def main():
     ret |= wobble(tool, gravity)
     ret |= rest_stream(tool, gravity)
     ret |= settling(tool, gravity)
+    ret |= dropping(tool, gravity)
     if not ret:
         print("ok")
     return ret
@@ -243,6 +256,61 @@ def settling(tool, gravity):
               good, len(clips), np.median(errs), np.max(errs)))
     if good < SETTLE_SHARE * len(clips):
         print("FAIL: want %.0f %%" % (100 * SETTLE_SHARE))
+        return 1
+    return 0
+
+
+class Dropping(World):
+    """World falls whose subject, as a generated one often does, hangs
+    near its height and then drops: its height follows (t / tc)^4 instead
+    of a parabola of the world's gravity, down to the ground at the
+    contact tc, where it rests."""
+    def _motion(self, rng, name, motion, direction, s, G, keep_out=None):
+        tr = super()._motion(rng, name, motion, direction, s, G, keep_out)
+        if motion == "falls" and tr["contacts"]:
+            tc = tr["contacts"][0]
+            t = np.arange(self.T) / self.fps
+            top, ground = tr["cy"][0], tr["cy"].max()
+            tr["cy"] = np.where(t < tc, top + (ground - top) * (t / tc) ** 4, ground)
+            tr["contacts"] = [tc]
+        return tr
+
+
+def dropping(tool, gravity):
+    """Falls that are no flight of the world's gravity (Dropping), hinted
+    under the threshold (DROP_HINT on the contact's interval), as the
+    shipped model hints a generated hop: the pictures show the landing a
+    viewer sees, so it sounds, within half a frame.  Before the analyser
+    looked for such landings, a hint under the threshold needed a flight
+    of three samples a side: nothing sounded."""
+    world = Dropping(size=SIZE, frames=T, fps=FPS)
+    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
+    clips = []
+    while len(clips) < DROP_CLIPS:
+        s = world.sample(rng)
+        c = s["contact_times"]
+        cy = s["pos"][:, 1]
+        if s["motion"] == "falls" and len(c) == 1 and 2 <= c[0] * FPS < T - 4 and \
+                np.ptp(cy) >= 12 * SIZE / 64.0:
+            clips.append(s)
+    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
+    for s in clips:
+        prob = np.zeros((T, 2), np.float32)
+        prob[int(s["contact_times"][0] * FPS), 0] = DROP_HINT
+        blob += [pack(s["frames"]), prob.tobytes()]
+    out = subprocess.run([tool, gravity, str(CONFIRMED)], input=b"".join(blob),
+                         stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
+    good, errs = 0, []
+    for s, line in zip(clips, out):
+        ev = [float(w[:-1]) for w in line.split()]
+        e = min(abs(t - s["contact_times"][0]) for t in ev) if ev else float("inf")
+        errs.append(e * 1e3)
+        good += len(ev) == 1 and e <= 0.5 / FPS
+    print("falls that drop, hinted %.2f: %d of %d clips give one event within half a frame "
+          "(errors: median %.1f ms, max %.1f ms)" % (
+              DROP_HINT, good, len(clips), np.median(errs), np.max(errs)))
+    if good < DROP_SHARE * len(clips):
+        print("FAIL: want %.0f %%" % (100 * DROP_SHARE))
         return 1
     return 0
 

@@ -42,6 +42,13 @@
 #define SEEN_MARGIN  2      /* px around where the subject was last seen */
 #define MIN_DROP     0.2    /* of gravity (px/frame^2): least fall into a contact, and
                                rise out of a bounce, between two samples */
+#define SEEN_FALL    0.125  /* of the frame height: least fall into a landing a viewer sees */
+#define SEEN_REST    0.0234 /* of the frame height: samples this close to the level after a
+                               landing are at rest there (1.5 px of 64) */
+#define SEEN_SPAN    0.5    /* s: longest fall into a landing a viewer sees */
+#define SEEN_AFTER   0.25   /* s: how long after a landing the rest or rebound is looked for */
+#define SEEN_NEAR    0.5    /* frames: a flight's contact this close to a landing a viewer
+                               sees times it */
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -320,6 +327,81 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
     return 1;
 }
 
+/* A landing a viewer sees, with its lowest sample at i: a fall of at least
+ * SEEN_FALL of the frame height, beginning at or after sample lo, within
+ * SEEN_SPAN before i, and after i either a rest (every sample of the next
+ * SEEN_AFTER within SEEN_REST of their median) or a rebound by half that
+ * fall.  A generated subject's falls are not parabolas of one gravity, so
+ * refine_contact() misses them; this asks only for what the eye goes by.
+ * The instant is where a flight of gravity G fitted to the fall's samples
+ * clearly above the level reaches it, kept between the last of them and
+ * the first sample at the level.  Returns 1 and sets *tc (frame units). */
+static int seen_landing(const float *y, int total, int i, int lo, int size, int fps, double G,
+                        double *tc)
+{
+    const double fall = SEEN_FALL * size, rest = SEEN_REST * size;
+    const int after = FFMAX(2, (int)lrint(SEEN_AFTER * fps));
+    const int span = FFMAX(1, (int)lrint(SEEN_SPAN * fps));
+    double level, lowest, t1, v[16] = { 0 };
+    int start = i, j, k1, n = 0, at_rest = 1;
+
+    if (i < 1 || i - 1 < lo || i + after >= total || after >= FF_ARRAY_ELEMS(v))
+        return 0;
+    for (int k = i - 1; k <= i + after; k++)
+        if (y[k] < 0)
+            return 0;
+    if (y[i] < y[i - 1] || y[i + 1] > y[i] + rest)
+        return 0;
+    while (start > lo && i - (start - 1) <= span && y[start - 1] >= 0 &&
+           y[start - 1] <= y[start] + rest / 3)
+        start--;
+    if (y[i] - y[start] < fall)
+        return 0;
+    for (int k = i; k <= i + after; k++)
+        v[n++] = y[k];
+    for (int a = 1; a < n; a++)
+        for (int b = a; b > 0 && v[b - 1] > v[b]; b--)
+            FFSWAP(double, v[b - 1], v[b]);
+    level  = v[n / 2];
+    lowest = y[i + 1];
+    at_rest = fabs(y[i] - level) <= rest;
+    for (int k = i + 1; k <= i + after; k++) {
+        at_rest &= fabs(y[k] - level) <= rest;
+        lowest   = FFMIN(lowest, y[k]);
+    }
+    if (!at_rest) {
+        if (y[i] - lowest < fall / 2)
+            return 0;
+        level = y[i];
+    }
+    /* the fall's samples clearly above the level (a frame blended across
+     * the contact is neither in the air nor down) */
+    for (j = i; j > start && y[j] > level - 2 * rest; j--)
+        ;
+    for (k1 = j + 1; k1 < i && y[k1] <= level - rest; k1++)
+        ;
+    t1  = k1;
+    *tc = t1;
+    if (j > start && G > 1e-9) {
+        double si = 0, sz = 0, sii = 0, siz = 0, den, a, b, disc;
+        int m = j - start + 1;
+        for (int k = start; k <= j; k++) {
+            double z = y[k] - 0.5 * G * k * k;
+            si  += k;
+            sz  += z;
+            sii += (double)k * k;
+            siz += k * z;
+        }
+        den = m * sii - si * si;
+        b = (m * siz - si * sz) / den;
+        a = (sz - b * si) / m;
+        disc = b * b - 2 * G * (a - level);
+        if (disc >= 0)
+            *tc = av_clipd((-b + sqrt(disc)) / G, j, t1);
+    }
+    return 1;
+}
+
 /* gravity in px per frame^2: median curvature of the clip's falling
  * stretches (triples with a positive second difference) */
 static double measure_gravity(const float *y, int total)
@@ -399,7 +481,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                         float confirmed, DiffSubjectSeen *seen, DiffEvent *out, int max)
 {
     float y[MAX_FRAMES];
-    int n = 0, total = pre + nb + post, ret;
+    int n = 0, total = pre + nb + post, ret, lo;
     double G;
 
     if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
@@ -407,38 +489,68 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
     if ((ret = ff_diff_subject_track(frames, total, size, seen, y)) < 0)
         return ret;
     G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
+    /* a fall into a contact begins after the last contact */
+    lo = seen ? (int)av_clip64(seen->fall_from - (first - pre), 0, total) : 0;
     for (int f = 0; f < nb && n < max; f++) {
         for (int k = 0; k < 2 && n < max; k++) {
             static const int offs[3] = { 0, -1, 1 };
             DiffEvent *e = &out[n];
+            const int j = pre + f;
             float p = prob[f * 2 + k];
-            double tc;
+            double tc, tl = 0;
+            int peak, landed = 0, strict = 0, refined = 0;
 
-            /* below the threshold a contact sounds only where the pictures
-             * show it in this very interval */
-            if (p < threshold &&
-                (k || p < confirmed || !refine_contact(y, total, pre + f, G, 1, &tc)))
+            if (k) {
+                /* footfalls: where the model says, at the frame's middle */
+                if (p < threshold)
+                    continue;
+                e->kind     = DIFF_EVENT_FOOTFALL;
+                e->strength = p;
+                e->refined  = 0;
+                e->time     = (first + f + 0.5) / fps;
+                n++;
+                continue;
+            }
+            if (p < FFMIN(confirmed, threshold))
                 continue;
             /* above the threshold, a contact is where the model's
              * probability peaks (a caption of bounces raises it on every
-             * frame), and not where the pictures show the subject still */
-            if (k == 0 && p >= threshold &&
-                ((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p) ||
-                 still(y, total, pre + f, G)))
+             * frame) */
+            peak = p >= threshold &&
+                   !((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p));
+            /* a landing a viewer sees in or next to the interval */
+            for (int i = j; i <= j + 2 && !landed; i++)
+                landed = seen_landing(y, total, i, lo, size, fps, G, &tl);
+            if (!peak) {
+                /* below the threshold (or beside a peak) a contact sounds
+                 * only where the pictures show it */
+                strict = p < threshold && refine_contact(y, total, j, G, 1, &tc);
+                if (!strict && !landed)
+                    continue;
+            } else if (!landed && still(y, total, j, G)) {
+                /* a peak where the pictures show the subject still */
                 continue;
-            e->kind     = k ? DIFF_EVENT_FOOTFALL : DIFF_EVENT_CONTACT;
-            e->strength = p;
-            e->refined  = p < threshold;
-            e->time     = e->refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
-            for (int o = 0; o < 3 && k == 0 && !e->refined; o++) {
-                if (!still(y, total, pre + f + offs[o], G) &&
-                    refine_contact(y, total, pre + f + offs[o], G, 0, &tc)) {
-                    e->time    = (first - pre + tc) / fps;
-                    e->refined = 1;
+            }
+            refined = strict;
+            for (int o = 0; o < 3 && !refined && (peak || landed); o++) {
+                double t;
+                if (!still(y, total, j + offs[o], G) &&
+                    refine_contact(y, total, j + offs[o], G, !peak, &t) &&
+                    (!landed || fabs(t - tl) <= SEEN_NEAR)) {
+                    tc      = t;
+                    refined = 1;
                 }
             }
-            /* two hinted intervals, one contact */
-            if (e->refined) {
+            if (!refined && landed) {
+                tc      = tl;
+                refined = 1;
+            }
+            e->kind     = DIFF_EVENT_CONTACT;
+            e->strength = p;
+            e->refined  = refined;
+            e->time     = refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
+            if (refined) {
+                /* two hinted intervals, one contact */
                 int dup = 0;
                 for (int i = n - 1; i >= 0 && !dup; i--) {
                     if (out[i].kind == e->kind && out[i].refined &&
@@ -447,11 +559,14 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                         dup = 1;
                     }
                 }
+                lo = FFMAX(lo, FFMIN((int)ceil(tc), total));
                 if (dup)
                     continue;
             }
             n++;
         }
     }
+    if (seen)
+        seen->fall_from = FFMAX(seen->fall_from, first - pre + lo);
     return n;
 }

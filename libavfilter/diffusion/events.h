@@ -44,6 +44,8 @@ typedef struct DiffEvent {
 typedef struct DiffSubjectSeen {
     int seen;               /* 0: nothing seen yet (the box is unset) */
     int x0, y0, x1, y1;
+    int64_t fall_from;      /* native frame a fall into a landing may begin at: the first
+                               after the last contact */
 } DiffSubjectSeen;
 
 /**
@@ -63,7 +65,13 @@ typedef struct DiffSubjectSeen {
  * That instant is the event's time.  A fall seen in two samples only,
  * whose first ends a longer flight well above the contact's level, is a
  * generated subject settling into the ground after the longer flight's
- * landing, not a bounce.  Where the pictures cannot tell (too
+ * landing, not a bounce.  A generated subject's falls are often no
+ * flights of one gravity (it hangs, then drops), so the analyser also
+ * looks for the landing a viewer sees: a fall of an eighth of the frame
+ * height, begun after the last contact, into a rest or a rebound; its
+ * instant is where a flight fitted to the fall's samples reaches the
+ * level after it, unless a flight's contact lies within half a frame of
+ * it.  Where the pictures cannot tell (too
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
@@ -74,7 +82,8 @@ typedef struct DiffSubjectSeen {
  * gravity: a caption of bounces raises the probability on every frame,
  * and a generated subject may rest and wobble); one whose probability lies
  * in [confirmed, threshold) gives a contact only where the pictures show
- * one inside that very interval.  A
+ * one: flights of three samples a side meeting inside that very
+ * interval, or a landing a viewer sees in or next to it.  A
  * model can know that a clip has contacts (a bouncing ball) better than on
  * which frame it drew them; the pictures know the frame.
  *
@@ -84,8 +93,9 @@ typedef struct DiffSubjectSeen {
  * used to see the bounce or rest after a contact in their last frames.
  * gravity: in pixels per second squared at this frame size, or <= 0 to
  * measure it on the clip (median curvature of its falling stretches).
- * seen: NULL, or where the subject was last seen (in: from the stream's
- * clip before, out: for the next; zeroed at the stream's start).
+ * seen: NULL, or where the subject was last seen and where its last contact
+ * was (in: from the stream's clip before, out: for the next; zeroed at the
+ * stream's start).
  *
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
