@@ -360,7 +360,7 @@ static int config_audio(AVFilterLink *outlink)
             return ret;
         }
         av_free(path);
-        fprintf(s->event_log, "# time_s kind probability refined\n");
+        fprintf(s->event_log, "# time_s kind strength refined\n");
     }
     return 0;
 }

@@ -47,6 +47,8 @@
                                landing are at rest there (1.5 px of 64) */
 #define SEEN_SPAN    0.5    /* s: longest fall into a landing a viewer sees */
 #define SEEN_AFTER   0.25   /* s: how long after a landing the rest or rebound is looked for */
+#define IMPACT_FALL  0.5    /* of the frame height: a fall into a contact that sounds in full */
+#define IMPACT_FLOOR 0.25   /* least loudness of a contact's sound, of a full fall's */
 #define SEEN_NEAR    0.5    /* frames: a flight's contact this close to a landing a viewer
                                sees times it */
 
@@ -402,6 +404,25 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
     return 1;
 }
 
+/* How hard a contact at tc (frame units) hits, 0..1: the speed of the fall
+ * into it (the square root of its height, from the highest sample since
+ * the last contact, lo, or SEEN_SPAN before tc) against that of a fall of
+ * IMPACT_FALL of the frame height, at least IMPACT_FLOOR.  A subject that
+ * settles or hops a pixel after a landing makes a tap, not a second thud. */
+static float impact(const float *y, int total, double tc, int lo, int size, int fps)
+{
+    const int j = av_clip((int)floor(tc), 0, total - 1), k = FFMIN(j + 1, total - 1);
+    const int from = FFMAX(lo, j - FFMAX(1, (int)lrint(SEEN_SPAN * fps)));
+    double top = 1e30, level = FFMAX(y[j], y[k]);
+
+    for (int i = FFMAX(from, 0); i <= j; i++)
+        if (y[i] >= 0)
+            top = FFMIN(top, y[i]);
+    if (level < 0 || top > level)
+        return 1.0f;
+    return av_clipf(sqrtf((level - top) / (IMPACT_FALL * size)), IMPACT_FLOOR, 1.0f);
+}
+
 /* gravity in px per frame^2: median curvature of the clip's falling
  * stretches (triples with a positive second difference) */
 static double measure_gravity(const float *y, int total)
@@ -546,7 +567,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                 refined = 1;
             }
             e->kind     = DIFF_EVENT_CONTACT;
-            e->strength = p;
+            e->strength = p * (refined ? impact(y, total, tc, lo, size, fps) : 1.0f);
             e->refined  = refined;
             e->time     = refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
             if (refined) {
@@ -555,7 +576,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                 for (int i = n - 1; i >= 0 && !dup; i--) {
                     if (out[i].kind == e->kind && out[i].refined &&
                         fabs(out[i].time - e->time) < 0.5 / fps) {
-                        out[i].strength = FFMAX(out[i].strength, p);
+                        out[i].strength = FFMAX(out[i].strength, e->strength);
                         dup = 1;
                     }
                 }

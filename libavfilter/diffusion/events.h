@@ -32,7 +32,8 @@ enum DiffEventKind {
 typedef struct DiffEvent {
     double time;            /* seconds from the start of the stream */
     enum DiffEventKind kind;
-    float strength;         /* 0..1: the model's probability */
+    float strength;         /* 0..1: the model's probability, for a contact whose time the
+                               pictures give times how hard it hits */
     int refined;            /* time refined from the picture (not a frame centre) */
 } DiffEvent;
 

@@ -50,6 +50,7 @@ int main(int argc, char **argv)
     float gravity = argc > 1 ? atof(argv[1]) : 0;
     float confirmed = argc > 2 ? atof(argv[2]) : 1.0f;
     int track = argc > 3 && strstr(argv[3], "track");
+    int strength = argc > 3 && strstr(argv[3], "strength");
     DiffSubjectSeen seen = { 0 }, *stream = argc > 3 && strstr(argv[3], "stream") ? &seen : NULL;
     int32_t hdr[4];
     float *frames, *prob;
@@ -82,8 +83,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "find_events: error %d\n", n);
             return 1;
         }
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             printf("%s%.6f%c", i ? " " : "", ev[i].time, ev[i].refined ? 'r' : 'c');
+            if (strength)
+                printf("@%.3f", ev[i].strength);
+        }
         printf("\n");
         if (track) {
             float y[256];
