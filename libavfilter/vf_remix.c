@@ -59,6 +59,7 @@
 
 #include "diffusion/autoencoder.h"
 #include "diffusion/denoiser.h"
+#include "diffusion/events.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
 #include "diffusion/pixel_groups.h"
@@ -76,6 +77,9 @@
 /* parts of the contrast this near the strongest one (share of the side) join its box */
 #define JOIN_SHARE 0.05
 #define LEVEL_STEPS 4
+/* complete: the subject the pictures show joins a box it meets when at most
+ * this many times the box's area */
+#define SUBJECT_GROWTH 10
 
 enum { PRECISION_F32, PRECISION_BF16 };
 
@@ -89,6 +93,7 @@ typedef struct RemixContext {
     int show_mask;
     float threshold;
     float grow;
+    int complete;
     float keep;
     int64_t seed;
     int steps;
@@ -151,6 +156,7 @@ static const AVOption remix_options[] = {
     { "show_mask", "output the region instead of the remix", OFFSET(show_mask), AV_OPT_TYPE_BOOL, { .i64 = 0 },   0, 1, FLAGS },
     { "threshold", "region threshold of the from/to contrast", OFFSET(threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.35 }, 0.01, 1, FLAGS },
     { "grow",      "margin of the found region's box, share of the frame side", OFFSET(grow), AV_OPT_TYPE_FLOAT, { .dbl = 0.05 }, 0, 0.5, FLAGS },
+    { "complete",  "grow the found boxes to the subject the pictures show about them", OFFSET(complete), AV_OPT_TYPE_BOOL, { .i64 = 1 }, 0, 1, FLAGS },
     { "keep",      "keep input pixels of the found region the remix changed less than this", OFFSET(keep), AV_OPT_TYPE_FLOAT, { .dbl = 0.08 }, 0, 1, FLAGS },
     { "seed",      "set noise seed, -1: random",          OFFSET(seed),       AV_OPT_TYPE_INT64,  { .i64 = -1 },   -1, UINT32_MAX, FLAGS },
     { "steps",     "set sampling steps per window",       OFFSET(steps),      AV_OPT_TYPE_INT,    { .i64 = 20 },   1, 1000, FLAGS },
@@ -519,14 +525,17 @@ static double region_area(const RemixContext *s, int f)
 
 /*
  * The window's region from its from/to contrast diff at one level: each
- * frame's box (find_box()), widened to the window's largest width and
- * height, then grown by `grow` on every side.  Parts join the box within
+ * frame's box (find_box()); where subject (the analyser's subject box per
+ * frame, ff_diff_subject_boxes(), or NULL) meets it and is at most
+ * SUBJECT_GROWTH times its area, the box grows to hold it; then every box
+ * is widened to the window's largest width and height, and grown by
+ * `grow` on every side.  Parts join the box within
  * JOIN_SHARE of the side whatever `grow` is, so that a smaller margin
  * gives boxes inside the larger margin's.  Returns the region's share of
  * the window's frames.
  */
 static double region_boxes(RemixContext *s, const float *diff, float level,
-                           int *label, DiffPixelGroup *groups)
+                           const DiffPixelGroup *subject, int *label, DiffPixelGroup *groups)
 {
     const int T = s->T, n = s->size, g = lrintf(s->grow * n);
     const int join = lrintf(JOIN_SHARE * n);
@@ -538,10 +547,6 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
         int *b = boxes + 5 * f;
         b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, b,
                                      label, label + s->plane, groups);
-        if (b[4]) {
-            bw = FFMAX(bw, b[2] - b[0] + 1);
-            bh = FFMAX(bh, b[3] - b[1] + 1);
-        }
     }
     /* a frame where the contrast finds nothing (the element turned, or the
      * level was set by a stronger frame) takes its nearest frame's box:
@@ -557,6 +562,29 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
                     break;
                 }
             }
+        }
+    }
+    /* the contrast lights up parts of the element: where the subject the
+     * pictures show meets the box and is not much larger, the box grows
+     * to hold it */
+    for (int f = 0; f < T && subject; f++) {
+        int *b = boxes + 5 * f;
+        const DiffPixelGroup *sb = &subject[f];
+        const double area = (double)(b[2] - b[0] + 1) * (b[3] - b[1] + 1);
+        const double sarea = (double)(sb->x1 - sb->x0 + 1) * (sb->y1 - sb->y0 + 1);
+        if (!b[4] || !sb->count || !boxes_meet(sb, b[0], b[1], b[2], b[3]) ||
+            sarea > SUBJECT_GROWTH * area || sarea > MAX_REGION * s->plane)
+            continue;
+        b[0] = FFMIN(b[0], sb->x0);
+        b[1] = FFMIN(b[1], sb->y0);
+        b[2] = FFMAX(b[2], sb->x1);
+        b[3] = FFMAX(b[3], sb->y1);
+    }
+    for (int f = 0; f < T; f++) {
+        int *b = boxes + 5 * f;
+        if (b[4]) {
+            bw = FFMAX(bw, b[2] - b[0] + 1);
+            bh = FFMAX(bh, b[3] - b[1] + 1);
         }
     }
     for (int f = 0; f < T; f++) {
@@ -606,11 +634,12 @@ static int find_region(AVFilterContext *ctx)
     float *nz = av_malloc_array(zn, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
+    DiffPixelGroup *subject = av_malloc_array(T, sizeof(*subject));
     const int K = FFMIN(s->carried, T);
     float mx = 0;
     int pad = 0, ret = 0, swapped = 0;
 
-    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups) {
+    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups || !subject) {
         ret = AVERROR(ENOMEM);
         goto end;
     }
@@ -622,6 +651,8 @@ static int find_region(AVFilterContext *ctx)
      * blurs both captions' predictions of the old one) */
     swap_carried(s, K);
     swapped = 1;
+    if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, subject)) < 0)
+        goto end;
     /* a latent model contrasts its predictions of the clip's latents, decoded */
     if (s->ae) {
         if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
@@ -656,7 +687,7 @@ static int find_region(AVFilterContext *ctx)
         mx = FFMAX(mx, diff[i]);
     for (int k = 0; k < LEVEL_STEPS; k++) {
         const float th = s->threshold + (1.0f - s->threshold) * k / LEVEL_STEPS;
-        double area = region_boxes(s, diff, th * mx, label, groups);
+        double area = region_boxes(s, diff, th * mx, s->complete ? subject : NULL, label, groups);
         if (area <= MAX_REGION || !mx)
             break;
         if (k + 1 < LEVEL_STEPS)
@@ -680,6 +711,7 @@ end:
     av_free(nz);
     av_free(label);
     av_free(groups);
+    av_free(subject);
     return ret;
 }
 

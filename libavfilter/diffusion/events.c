@@ -441,8 +441,8 @@ static double measure_gravity(const float *y, int total)
     return curv[nc / 2];
 }
 
-int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
-                          float *y)
+static int subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
+                         float *y, DiffPixelGroup *boxes)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float (*med)[3], *scenery, *weight;
@@ -478,8 +478,11 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
     }
     for (int i = 0; i < total; i++) {
         DiffPixelGroup b;
+        memset(&b, 0, sizeof(b));
         y[i] = subject_centre(frames + i * fsz, size, (const float (*)[3])med + (size_t)i * size,
                               total >= 3 ? scenery : NULL, work, weight, groups, &b);
+        if (boxes)
+            boxes[i] = b;
         if (seen && y[i] >= 0) {
             seen->seen = 1;
             seen->x0 = b.x0;
@@ -495,6 +498,19 @@ end:
     av_free(med);
     av_free(scenery);
     return ret;
+}
+
+int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
+                          float *y)
+{
+    return subject_track(frames, total, size, seen, y, NULL);
+}
+
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes)
+{
+    float y[MAX_FRAMES];
+
+    return subject_track(frames, total, size, NULL, y, boxes);
 }
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,

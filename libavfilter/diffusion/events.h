@@ -24,6 +24,8 @@
 
 #include <stdint.h>
 
+#include "pixel_groups.h"
+
 enum DiffEventKind {
     DIFF_EVENT_CONTACT,
     DIFF_EVENT_FOOTFALL,
@@ -115,5 +117,14 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
  */
 int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
                           float *y);
+
+/**
+ * The subject the analyser follows, as a box per frame: boxes[i] is the
+ * group of pixels it takes for the subject in frame i (count 0 where it
+ * sees none).  frames: [total][3][size][size] in [-1, 1], total <= 256.
+ *
+ * @return 0 or a negative AVERROR code
+ */
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */
