@@ -229,6 +229,22 @@ class Settling(World):
         return tr
 
 
+def one_event_each(tool, args, clips, blob):
+    """Runs find_events (args after the tool) on blob, the packed clips,
+    each with one true contact: returns how many clips give one event
+    within half a frame of it, and every clip's error in ms (the nearest
+    event's; inf for none)."""
+    out = subprocess.run([tool] + args, input=b"".join(blob), stdout=subprocess.PIPE,
+                         check=True).stdout.decode().splitlines()
+    good, errs = 0, []
+    for s, line in zip(clips, out):
+        ev = [float(w[:-1]) for w in line.split()]
+        e = min(abs(t - s["contact_times"][0]) for t in ev) if ev else float("inf")
+        errs.append(e * 1e3)
+        good += len(ev) == 1 and e <= 0.5 / FPS
+    return good, errs
+
+
 def settling(tool, gravity):
     """Falls that settle, with the contact probability peaking a frame
     late (0.6 on the interval after the contact's, 0.45 on its own), as
@@ -250,14 +266,7 @@ def settling(tool, gravity):
         i = int(s["contact_times"][0] * FPS)
         prob[i, 0], prob[i + 1, 0] = 0.45, 0.6
         blob += [pack(s["frames"]), prob.tobytes()]
-    out = subprocess.run([tool, gravity], input=b"".join(blob), stdout=subprocess.PIPE,
-                         check=True).stdout.decode().splitlines()
-    good, errs = 0, []
-    for s, line in zip(clips, out):
-        ev = [float(w[:-1]) for w in line.split()]
-        e = min(abs(t - s["contact_times"][0]) for t in ev) if ev else float("inf")
-        errs.append(e * 1e3)
-        good += len(ev) == 1 and e <= 0.5 / FPS
+    good, errs = one_event_each(tool, [gravity], clips, blob)
     print("settling falls, contact hinted a frame late: %d of %d clips give one event within "
           "half a frame (errors: median %.1f ms, max %.1f ms)" % (
               good, len(clips), np.median(errs), np.max(errs)))
@@ -305,14 +314,7 @@ def dropping(tool, gravity):
         prob = np.zeros((T, 2), np.float32)
         prob[int(s["contact_times"][0] * FPS), 0] = DROP_HINT
         blob += [pack(s["frames"]), prob.tobytes()]
-    out = subprocess.run([tool, gravity, str(CONFIRMED)], input=b"".join(blob),
-                         stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
-    good, errs = 0, []
-    for s, line in zip(clips, out):
-        ev = [float(w[:-1]) for w in line.split()]
-        e = min(abs(t - s["contact_times"][0]) for t in ev) if ev else float("inf")
-        errs.append(e * 1e3)
-        good += len(ev) == 1 and e <= 0.5 / FPS
+    good, errs = one_event_each(tool, [gravity, str(CONFIRMED)], clips, blob)
     print("falls that drop, hinted %.2f: %d of %d clips give one event within half a frame "
           "(errors: median %.1f ms, max %.1f ms)" % (
               DROP_HINT, good, len(clips), np.median(errs), np.max(errs)))

@@ -196,6 +196,29 @@ static void find_scenery(const float *frames, const float (*med)[3], int nb, int
     }
 }
 
+/* Least-squares line a + b i through the n samples start, start + dir, ...
+ * (all seen) less G/2 i^2: a flight of curvature G, frame indices i.
+ * Returns 0 when the samples do not pin it down. */
+static int fit_line(const float *y, int start, int dir, int n, double G, double *a, double *b)
+{
+    double si = 0, sz = 0, sii = 0, siz = 0, den;
+
+    for (int k = 0; k < n; k++) {
+        int i = start + k * dir;
+        double z = y[i] - 0.5 * G * i * i;
+        si  += i;
+        sz  += z;
+        sii += (double)i * i;
+        siz += i * z;
+    }
+    den = n * sii - si * si;
+    if (den <= 0)
+        return 0;
+    *b = (n * siz - si * sz) / den;
+    *a = (sz - *b * si) / n;
+    return 1;
+}
+
 /* Least-squares flight through samples start, start + dir, ... (up to 4,
  * at least 2): y(i) = a + b i + G/2 i^2 with frame indices i.  Returns the
  * number of samples of the longest run that is one flight, or 0. */
@@ -203,28 +226,15 @@ static int fit_flight(const float *y, int total, int start, int dir, double G,
                       double *a, double *b)
 {
     for (int n = 4; n >= 2; n--) {
-        double si = 0, sz = 0, sii = 0, siz = 0, den, rss = 0;
+        double rss = 0;
         int ok = 1;
 
         for (int k = 0; k < n && ok; k++) {
             int i = start + k * dir;
             ok = i >= 0 && i < total && y[i] >= 0;
         }
-        if (!ok)
+        if (!ok || !fit_line(y, start, dir, n, G, a, b))
             continue;
-        for (int k = 0; k < n; k++) {
-            int i = start + k * dir;
-            double z = y[i] - 0.5 * G * i * i;
-            si  += i;
-            sz  += z;
-            sii += (double)i * i;
-            siz += i * z;
-        }
-        den = n * sii - si * si;
-        if (den <= 0)
-            continue;
-        *b = (n * siz - si * sz) / den;
-        *a = (sz - *b * si) / n;
         for (int k = 0; k < n; k++) {
             int i = start + k * dir;
             double r = y[i] - (*a + *b * i + 0.5 * G * i * i);
@@ -344,7 +354,7 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
     const double fall = SEEN_FALL * size, rest = SEEN_REST * size;
     const int after = FFMAX(2, (int)lrint(SEEN_AFTER * fps));
     const int span = FFMAX(1, (int)lrint(SEEN_SPAN * fps));
-    double level, lowest, t1, v[16] = { 0 };
+    double level, lowest, t1, a, b, v[16] = { 0 };
     int start = i, j, k1, n = 0, at_rest = 1;
 
     if (i < 1 || i - 1 < lo || i + after >= total || after >= FF_ARRAY_ELEMS(v))
@@ -384,20 +394,8 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
         ;
     t1  = k1;
     *tc = t1;
-    if (j > start && G > 1e-9) {
-        double si = 0, sz = 0, sii = 0, siz = 0, den, a, b, disc;
-        int m = j - start + 1;
-        for (int k = start; k <= j; k++) {
-            double z = y[k] - 0.5 * G * k * k;
-            si  += k;
-            sz  += z;
-            sii += (double)k * k;
-            siz += k * z;
-        }
-        den = m * sii - si * si;
-        b = (m * siz - si * sz) / den;
-        a = (sz - b * si) / m;
-        disc = b * b - 2 * G * (a - level);
+    if (j > start && G > 1e-9 && fit_line(y, start, 1, j - start + 1, G, &a, &b)) {
+        double disc = b * b - 2 * G * (a - level);
         if (disc >= 0)
             *tc = av_clipd((-b + sqrt(disc)) / G, j, t1);
     }
