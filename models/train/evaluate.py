@@ -175,10 +175,12 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
     frame and inside the subject's box (where a change of the new subject
     at the boundary would show; the input's own figures, its subject's
     motion alone, beside them), and whether the tracker reads the same
-    subject in the two windows (an identity change at the boundary)."""
+    subject in the two windows (an identity change at the boundary), and
+    of those clips, in how many it is Y (one subject throughout can also
+    be X left in place)."""
     psnr_out, changed_in, ident, located, fl_edge, fl_in = [], [], [], [], [], []
     box_edge, box_in, src_edge, src_in = [], [], [], []
-    same_id, same_src = [], []
+    same_id, same_to, same_src = [], [], []
     for i, s, to, big, out, loc, m, box, win in remix_clips(args, n_clips, size, seed):
         located.append(loc)
         d = (out.astype(np.float64) - big) ** 2
@@ -189,6 +191,7 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
         ident.append(tr.track(small)["subject"] == to)
         halves = [tr.track(small[:8])["subject"], tr.track(small[8:])["subject"]]
         same_id.append(halves[0] is not None and halves[0] == halves[1])
+        same_to.append(same_id[-1] and halves[0] == to)
         src = s["frames"]
         same_src.append(tr.track(src[:8])["subject"] == tr.track(src[8:])["subject"] == s["subject"])
         edge = win[1:] != win[:-1]
@@ -219,8 +222,9 @@ def remix_eval(args, tr, n_clips=12, size=128, seed=4242):
           "1.5x the clip's inside figure in %d of %d clips" % (
               np.mean(box_edge), np.mean(box_in), np.mean(src_edge), np.mean(src_in),
               sum(e > 1.5 * b for e, b in zip(box_edge, box_in)), len(box_edge)))
-    print("the tracker sees one subject in both windows (frames 0-7 and 8-15): %d of %d "
-          "(on the inputs: %d of %d)" % (sum(same_id), len(same_id), sum(same_src), len(same_src)))
+    print("the tracker sees one subject in both windows (frames 0-7 and 8-15): %d of %d, "
+          "%d of them the 'to' subject (on the inputs: %d of %d)" % (
+              sum(same_id), len(same_id), sum(same_to), sum(same_src), len(same_src)))
 
 
 def t2v_eval(args, tr):
