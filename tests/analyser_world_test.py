@@ -123,13 +123,8 @@ def resolvable(s, c):
 
 def main():
     tool = os.path.join(os.environ.get("BUILD", os.path.join(REPO, "build")), "tests", "find_events")
-    world = World(size=SIZE, frames=T, fps=FPS)
-    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
-    clips = []
-    while len(clips) < CLIPS:
-        s = world.sample(rng)
-        if s["contact_times"]:
-            clips.append(s)
+    clips = sample_clips(World(size=SIZE, frames=T, fps=FPS), CLIPS,
+                         lambda s: bool(s["contact_times"]))
     gravity = sys.argv[1] if len(sys.argv) > 1 else str(GRAVITY * SIZE / 64.0)
     pictures = [pack(s["frames"]) for s in clips]
     lines = analyse(tool, clips, pictures, gravity, hinted=True)
@@ -229,6 +224,25 @@ class Settling(World):
         return tr
 
 
+def sample_clips(world, n, keep):
+    """The first n clips of world (seed ANALYSER_SEED, 11 by default) for
+    which keep(clip) holds."""
+    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
+    clips = []
+    while len(clips) < n:
+        s = world.sample(rng)
+        if keep(s):
+            clips.append(s)
+    return clips
+
+
+def one_fall(s):
+    """A fall with one contact, at least two frames from the start and four
+    from the end of the clip."""
+    c = s["contact_times"]
+    return s["motion"] == "falls" and len(c) == 1 and 2 <= c[0] * FPS < T - 4
+
+
 def one_event_each(tool, args, clips, blob):
     """Runs find_events (args after the tool) on blob, the packed clips,
     each with one true contact: returns how many clips give one event
@@ -252,14 +266,7 @@ def settling(tool, gravity):
     half a frame of the contact.  Before the analyser knew a settling
     subject, the sinking after the landing read as a bounce in the later
     interval: a second event, a frame late."""
-    world = Settling(size=SIZE, frames=T, fps=FPS)
-    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
-    clips = []
-    while len(clips) < SETTLE_CLIPS:
-        s = world.sample(rng)
-        c = s["contact_times"]
-        if s["motion"] == "falls" and len(c) == 1 and 2 <= c[0] * FPS < T - 4:
-            clips.append(s)
+    clips = sample_clips(Settling(size=SIZE, frames=T, fps=FPS), SETTLE_CLIPS, one_fall)
     blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
     for s in clips:
         prob = np.zeros((T, 2), np.float32)
@@ -299,16 +306,8 @@ def dropping(tool, gravity):
     viewer sees, so it sounds, within half a frame.  Before the analyser
     looked for such landings, a hint under the threshold needed a flight
     of three samples a side: nothing sounded."""
-    world = Dropping(size=SIZE, frames=T, fps=FPS)
-    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
-    clips = []
-    while len(clips) < DROP_CLIPS:
-        s = world.sample(rng)
-        c = s["contact_times"]
-        cy = s["pos"][:, 1]
-        if s["motion"] == "falls" and len(c) == 1 and 2 <= c[0] * FPS < T - 4 and \
-                np.ptp(cy) >= 12 * SIZE / 64.0:
-            clips.append(s)
+    clips = sample_clips(Dropping(size=SIZE, frames=T, fps=FPS), DROP_CLIPS,
+                         lambda s: one_fall(s) and np.ptp(s["pos"][:, 1]) >= 12 * SIZE / 64.0)
     blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
     for s in clips:
         prob = np.zeros((T, 2), np.float32)
@@ -331,14 +330,9 @@ def taps(tool, gravity):
     the square root of the height it fell from).  In the world the hop's
     impact speed is 0.25-0.45 of the landing's (a fall's restitution in
     models/train/world.py)."""
-    world = World(size=SIZE, frames=T, fps=FPS)
-    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
-    clips = []
-    while len(clips) < TAP_CLIPS:
-        s = world.sample(rng)
-        c = s["contact_times"]
-        if s["motion"] == "falls" and len(c) >= 2 and c[0] * FPS >= 2:
-            clips.append(s)
+    clips = sample_clips(World(size=SIZE, frames=T, fps=FPS), TAP_CLIPS,
+                         lambda s: s["motion"] == "falls" and len(s["contact_times"]) >= 2 and
+                         s["contact_times"][0] * FPS >= 2)
     blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
     for s in clips:
         prob = np.zeros((T, 2), np.float32)
