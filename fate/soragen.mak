@@ -90,6 +90,18 @@ FATE_SORAGEN_AUDIO-$(call ALLYES, SORAGEN_FILTER NULLSINK_FILTER PCM_F32LE_ENCOD
 FATE_FFMPEG += $(FATE_SORAGEN_AUDIO-yes)
 fate-soragen: $(FATE_SORAGEN_AUDIO-yes)
 
+# from/to with complete: an orange block moving over blue (the subject the
+# pictures show); where the tiny model's from/to box meets it (frames 4-7),
+# the box grows to hold it.  show_mask outputs the boxes; complete=0 gives
+# smaller ones in those frames (rows 24-63 against 12-63 in frame 4)
+REMIX_BLOCK = -f lavfi -i "color=c=0x3060c0:s=64x64:r=8:d=1[bg];color=c=0xe08020:s=30x26:r=8:d=1[b];[bg][b]overlay=x=8+2*n:y=20,format=yuv420p[out0]"
+FATE_REMIX_COMPLETE += fate-remix-complete
+fate-remix-complete: CMD = framecrc $(REMIX_BLOCK) -vf "remix=$(REMIX_TINY):from=hippo:to=cat:show_mask=1:complete=1"
+FATE_REMIX_COMPLETE-$(call ALLYES, REMIX_FILTER COLOR_FILTER OVERLAY_FILTER FORMAT_FILTER \
+                                   LAVFI_INDEV RAWVIDEO_ENCODER FRAMECRC_MUXER) += $(FATE_REMIX_COMPLETE)
+FATE_FFMPEG += $(FATE_REMIX_COMPLETE-yes)
+fate-remix: $(FATE_REMIX_COMPLETE-yes)
+
 # 10-bit 4:2:2 (a broadcast format): outside the mask still bit-exact
 FATE_REMIX10 += fate-remix-mask-outside-exact-422p10
 fate-remix-mask-outside-exact-422p10: CMD = framecrc -f lavfi -i testsrc2=s=96x72:r=25:d=0.44,format=yuv422p10le $(REMIX_LEFT) -filter_complex "[0][1]remix=$(REMIX_TINY):p=a_cat:mask=1,crop=48:72:48:0"
