@@ -354,7 +354,8 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
     const double fall = SEEN_FALL * size, rest = SEEN_REST * size;
     const int after = FFMAX(2, (int)lrint(SEEN_AFTER * fps));
     const int span = FFMAX(1, (int)lrint(SEEN_SPAN * fps));
-    double level, lowest, t1, a, b, v[16] = { 0 };
+    double level, lowest, t1, a, b;
+    float v[16] = { 0 };
     int start = i, j, k1, n = 0, at_rest = 1;
 
     if (i < 1 || i - 1 < lo || i + after >= total || after >= FF_ARRAY_ELEMS(v))
@@ -371,9 +372,7 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
         return 0;
     for (int k = i; k <= i + after; k++)
         v[n++] = y[k];
-    for (int a = 1; a < n; a++)
-        for (int b = a; b > 0 && v[b - 1] > v[b]; b--)
-            FFSWAP(double, v[b - 1], v[b]);
+    qsort(v, n, sizeof(*v), cmp_float);
     level  = v[n / 2];
     lowest = y[i + 1];
     at_rest = fabs(y[i] - level) <= rest;
@@ -567,7 +566,8 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                 continue;
             }
             refined = strict;
-            for (int o = 0; o < 3 && !refined && (peak || landed); o++) {
+            /* (a hint under the threshold has tried its own interval) */
+            for (int o = !peak && p < threshold; o < 3 && !refined && (peak || landed); o++) {
                 double t;
                 if (!still(y, total, j + offs[o], G) &&
                     refine_contact(y, total, j + offs[o], G, !peak, &t) &&
