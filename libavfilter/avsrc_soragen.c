@@ -90,6 +90,7 @@ typedef struct SoragenContext {
     AVChannelLayout ch_layout;
     float event_threshold;
     float event_confirmed;
+    float event_certain;
     char *sounds_path;
     char *stems;
 
@@ -185,6 +186,7 @@ static const AVOption soragen_options[] = {
     { "cl",        "set the audio channel layout",        OFFSET(ch_layout),  AV_OPT_TYPE_CHLAYOUT, { .str = "stereo" }, 0, 0, A },
     { "event_threshold", "model probability that makes a sound", OFFSET(event_threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.5 }, 0.01, 1, A },
     { "event_confirmed", "model probability that makes a sound where the picture shows the contact", OFFSET(event_confirmed), AV_OPT_TYPE_FLOAT, { .dbl = 0.05 }, 0.01, 1, A },
+    { "event_certain", "model probability at which a contact may be timed from two frames a side", OFFSET(event_certain), AV_OPT_TYPE_FLOAT, { .dbl = 0.9 }, 0.01, 1, A },
     { "sounds",    "sound bank manifest, none: synthesis only", OFFSET(sounds_path), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { "stems",     "debug: write PREFIX-contact.wav, PREFIX-footfall.wav and PREFIX-events.txt", OFFSET(stems), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, A },
     { NULL }
@@ -670,7 +672,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                 prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
         n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
                                 c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
-                                FFMIN(s->event_confirmed, s->event_threshold),
+                                FFMIN(s->event_confirmed, s->event_threshold), s->event_certain,
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;

@@ -39,12 +39,19 @@ interval (a caption of bounces).  The pictures show no contact, but the
 analyser's centre wobbles more than the subject (up to 2.5 px here, a
 generated subject's resting track: median 0.26 px a frame, 9 in 10 under
 1.9): fails when more than REFINED of the hinted intervals are refined
-from the pictures.  Measured (seed 11): 28 refined events for the 240
-hinted peaks (86 events in 30 clips); before the analyser looked for
+from the pictures.  Measured (seed 11): 22 refined events for the 240
+hinted peaks (81 events in 30 clips; 28 of 86 before a bounce had to
+leave no faster than it came, session 18); before the analyser looked for
 motion and for peaks of the model's probability, 342 of 387 events were
 refined: two samples a side fit a flight through anything.  Stricter tests (a fall into the contact and a rise out of it,
 or three samples curving like a flight) cut that to 8 but lost 14 of the
 110 world contacts above, bounces whose samples straddle their apex.
+The same clips with peaks of UNSURE_HINT, under the filter's
+event_certain (0.9), may be timed only from what the pictures show in
+full: fails when more than UNSURE_REFINED of the peaks are refined.
+Measured (seed 11): 1 of 240 (61 events, the others at the middle of
+intervals where the resting subject is not seen); with event_certain
+0.5, 22.
 
 A fourth pass is a stream: falls, jumps and bounces that come to rest by
 their clip's frame 6, cut in two clips of 8 frames as the soragen filter
@@ -58,7 +65,8 @@ down, sinks SINK_PX more instead of bouncing, with the contact probability
 peaking a frame late (settling(); the shipped model hints a generated
 landing so).  Fails when fewer than SETTLE_SHARE of the clips give one
 event within half a frame of the contact.  Measured (seed 11): 20 of 20,
-median error 10.8 ms, max 39.4 ms; before the analyser knew a settling
+median error 12.7 ms, max 23.4 ms (10.8 and 39.4 ms before the peak of
+0.6, under event_certain, needed the contact in full, session 18); before the analyser knew a settling
 subject, 6 of 20 (the sinking read as a bounce a frame late).
 A sixth pass is a generated fall: world falls whose subject hangs and
 then drops (height as (t / tc)^4, no flight of the world's gravity),
@@ -96,6 +104,7 @@ FLAT_PRIOR, CONFIRMED = 0.3, 0.05
 FLAT_FALSE = 0.1
 FLAT_SHARE = 0.75
 WOBBLE, REFINED = 0.5, 0.15
+UNSURE_HINT, UNSURE_REFINED = 0.7, 0.02
 REST_CLIPS, REST_PX = 20, 1.0
 SETTLE_CLIPS, SINK_PX, SINK_FRAMES, SETTLE_SHARE = 20, (2.0, 4.0), 1.0, 0.8
 DROP_CLIPS, DROP_HINT, DROP_SHARE = 20, 0.35, 0.8
@@ -369,23 +378,25 @@ def wobble(tool, gravity):
     world = Wobbly(size=SIZE, frames=T, fps=FPS)
     rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
     clips = [world.sample(rng) for _ in range(30)]
-    prob = np.zeros((T, 2), np.float32)
-    prob[0::2, 0], prob[1::2, 0] = 0.9, 0.6
-    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
-    for s in clips:
-        blob += [pack(s["frames"]), prob.tobytes()]
-    out = subprocess.run([tool, gravity], input=b"".join(blob), stdout=subprocess.PIPE,
-                         check=True).stdout.decode().splitlines()
-    events = [w for line in out for w in line.split()]
-    refined = sum(w.endswith("r") for w in events)
-    hinted = len(clips) * int((prob[:, 0] == prob[:, 0].max()).sum())
-    print("wobbling subjects at rest (+-%.1f px), contacts hinted on every other interval: "
-          "%d clips, %d events, %d of %d hinted peaks refined" % (
-              WOBBLE, len(clips), len(events), refined, hinted))
-    if refined > REFINED * hinted:
-        print("FAIL: want at most %.0f %% refined" % (100 * REFINED))
-        return 1
-    return 0
+    ret = 0
+    for peak, share in ((0.9, REFINED), (UNSURE_HINT, UNSURE_REFINED)):
+        prob = np.zeros((T, 2), np.float32)
+        prob[0::2, 0], prob[1::2, 0] = peak, 0.6 * peak / 0.9
+        blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
+        for s in clips:
+            blob += [pack(s["frames"]), prob.tobytes()]
+        out = subprocess.run([tool, gravity], input=b"".join(blob), stdout=subprocess.PIPE,
+                             check=True).stdout.decode().splitlines()
+        events = [w for line in out for w in line.split()]
+        refined = sum(w.endswith("r") for w in events)
+        hinted = len(clips) * int((prob[:, 0] == prob[:, 0].max()).sum())
+        print("wobbling subjects at rest (+-%.1f px), contacts hinted %.2f on every other "
+              "interval: %d clips, %d events, %d of %d hinted peaks refined" % (
+                  WOBBLE, peak, len(clips), len(events), refined, hinted))
+        if refined > share * hinted:
+            print("FAIL: want at most %.0f %% refined" % (100 * share))
+            ret = 1
+    return ret
 
 
 def rest_stream(tool, gravity):

@@ -140,7 +140,7 @@ static void test_analyser(void)
         if (contacts[k] < (double)(T - 1) / FPS)
             prob[(int)(contacts[k] * FPS) * 2] = 0.9f;
 
-    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, 1.0f, NULL, ev, 16);
+    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, 1.0f, 0.9f, NULL, ev, 16);
     for (int i = 0; i < n; i++) {
         double best = 1e9;
         for (int k = 0; k < nc; k++)
@@ -182,7 +182,7 @@ static void test_analyser(void)
         }
         for (int i = 0; i < T; i++)
             flat[i * 2] = 0.3f;
-        n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.2f, NULL, ev, 16);
+        n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.2f, 0.9f, NULL, ev, 16);
         for (int i = 0; i < n; i++) {
             double best = 1e9;
             for (int k = 0; k < nc; k++)
@@ -193,8 +193,8 @@ static void test_analyser(void)
             printf("FAIL analyser, flat prior: %d events (want %d, all refined within 10 ms)\n",
                    n, expect);
             failures++;
-        } else if ((n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.4f, NULL,
-                                            ev, 16)) != 0) {
+        } else if ((n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.4f, 0.9f,
+                                            NULL, ev, 16)) != 0) {
             printf("FAIL analyser: %d events from a prior under `confirmed`\n", n);
             failures++;
         } else {

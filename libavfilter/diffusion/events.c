@@ -255,16 +255,25 @@ static int moves(const float *y, int j, double G)
     return y[j] - y[j - 1] >= MIN_DROP * G || y[j + 1] - y[j + 2] >= MIN_DROP * G;
 }
 
-/* Whether the pictures show the subject still about interval [j, j + 1]:
- * seen in samples j - 1 .. j + 2 without moves(), nor moving in the
- * intervals next to it where their samples are seen too. */
-static int still(const float *y, int total, int j, double G)
+/* Whether the subject is seen in samples j - 1 .. j + 2: enough for
+ * refine_contact() to time a contact in [j, j + 1] */
+static int seen_about(const float *y, int total, int j)
 {
     if (j < 1 || j + 2 >= total)
         return 0;
     for (int i = j - 1; i <= j + 2; i++)
         if (y[i] < 0)
             return 0;
+    return 1;
+}
+
+/* Whether the pictures show the subject still about interval [j, j + 1]:
+ * seen in samples j - 1 .. j + 2 without moves(), nor moving in the
+ * intervals next to it where their samples are seen too. */
+static int still(const float *y, int total, int j, double G)
+{
+    if (!seen_about(y, total, j))
+        return 0;
     return !moves(y, j, G) &&
            (j < 2 || y[j - 2] < 0 || !moves(y, j - 1, G)) &&
            (j + 3 >= total || y[j + 3] < 0 || !moves(y, j + 1, G));
@@ -322,6 +331,11 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
             return 0;
         t = (a2 - a1) / (b1 - b2);
         if (b1 + G * t <= 0 || b2 + G * t >= 0)
+            return 0;
+        /* nothing leaves a contact faster than it came (restitution at
+         * most 1): a subject whose drawn shape changes moves its centre
+         * up faster than it fell */
+        if (-(b2 + G * t) > b1 + G * t)
             return 0;
     }
     if (!(t >= j - slack && t <= j + 1 + slack))
@@ -512,7 +526,8 @@ int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGro
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
-                        float confirmed, DiffSubjectSeen *seen, DiffEvent *out, int max)
+                        float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
+                        int max)
 {
     float y[MAX_FRAMES];
     int n = 0, total = pre + nb + post, ret, lo;
@@ -532,7 +547,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             const int j = pre + f;
             float p = prob[f * 2 + k];
             double tc, tl = 0;
-            int peak, landed = 0, strict = 0, refined = 0;
+            int peak, sure, landed = 0, strict = 0, refined = 0;
 
             if (k) {
                 /* footfalls: where the model says, at the frame's middle */
@@ -552,6 +567,9 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
              * frame) */
             peak = p >= threshold &&
                    !((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p));
+            /* two samples of flight a side fit any motion: only a model
+             * sure of a contact may have it timed from so little */
+            sure = peak && p >= certain;
             /* a landing a viewer sees in or next to the interval */
             for (int i = j; i <= j + 2 && !landed; i++)
                 landed = seen_landing(y, total, i, lo, size, fps, G, &tl);
@@ -570,7 +588,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             for (int o = !peak && p < threshold; o < 3 && !refined && (peak || landed); o++) {
                 double t;
                 if (!still(y, total, j + offs[o], G) &&
-                    refine_contact(y, total, j + offs[o], G, !peak, &t) &&
+                    refine_contact(y, total, j + offs[o], G, !sure, &t) &&
                     (!landed || fabs(t - tl) <= SEEN_NEAR)) {
                     tc      = t;
                     refined = 1;
@@ -580,6 +598,10 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                 tc      = tl;
                 refined = 1;
             }
+            /* a peak the pictures could time but show no contact at: the
+             * model's alone */
+            if (!refined && seen_about(y, total, j))
+                continue;
             e->kind     = DIFF_EVENT_CONTACT;
             e->strength = p * (refined ? impact(y, total, tc, lo, size, fps) : 1.0f);
             e->refined  = refined;

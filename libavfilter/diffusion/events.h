@@ -79,11 +79,19 @@ typedef struct DiffSubjectSeen {
  * interval.  Two hints that resolve to the same contact give one event.
  *
  * A frame interval whose contact probability reaches threshold and peaks
- * there (no neighbour's is higher; of equal ones the last) gives an event, unless the pictures show
- * the subject still about it (seen in two samples a side, none of them
- * falling into or rising out of an interval by a fifth of a frame's
- * gravity: a caption of bounces raises the probability on every frame,
- * and a generated subject may rest and wobble); one whose probability lies
+ * there (no neighbour's is higher; of equal ones the last) gives an event
+ * where the pictures show a contact in or next to it, or cannot tell (the
+ * subject is not seen in two samples a side).  A peak that reaches
+ * certain may be timed from two samples of flight a side; under it, the
+ * pictures must show the contact in full (flights of three samples a
+ * side, or a landing a viewer sees): two samples fit any motion, and a
+ * generated subject whose drawn shape changes moves its centre as a
+ * bounce would.  A bounce never leaves faster than it came.  No peak
+ * sounds where the pictures show the subject still about it (seen in two
+ * samples a side, none of them falling into or rising out of an interval
+ * by a fifth of a frame's gravity: a caption of bounces raises the
+ * probability on every frame, and a generated subject may rest and
+ * wobble).  An interval whose probability lies
  * in [confirmed, threshold) gives a contact only where the pictures show
  * one: flights of three samples a side meeting inside that very
  * interval, or a landing a viewer sees in or next to it.  A
@@ -105,7 +113,8 @@ typedef struct DiffSubjectSeen {
  */
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
-                        float confirmed, DiffSubjectSeen *seen, DiffEvent *out, int max);
+                        float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
+                        int max);
 
 /**
  * The analyser's track of a clip (see ff_diff_find_events()): y[i] is the

@@ -29,9 +29,12 @@
  * and the `confirmed` probability (default 1: off; threshold is 0.5); a
  * third argument with the word "track" prints, after each clip's events
  * line, the analyser's track (the subject's vertical centre per frame, -1
- * where unseen); with the word "stream" the clips are consecutive pieces
- * of one stream (where the subject was last seen carries over, as in the
- * soragen filter).  Used by
+ * where unseen), with "boxes" the subject's box per frame (x0,y0,x1,y1),
+ * with "strength" each event's strength after its time (@0.500); with the
+ * word "stream" the clips are consecutive pieces of one stream (where the
+ * subject was last seen carries over, as in the soragen filter).  A fourth
+ * argument is the `certain` probability (default 0.9, as the filter's
+ * event_certain).  Used by
  * tests/analyser_world_test.py to hold the analyser against the world
  * generator's exact contact times.
  */
@@ -51,6 +54,8 @@ int main(int argc, char **argv)
     float confirmed = argc > 2 ? atof(argv[2]) : 1.0f;
     int track = argc > 3 && strstr(argv[3], "track");
     int strength = argc > 3 && strstr(argv[3], "strength");
+    int boxes = argc > 3 && strstr(argv[3], "boxes");
+    float certain = argc > 4 ? atof(argv[4]) : 0.9f;
     DiffSubjectSeen seen = { 0 }, *stream = argc > 3 && strstr(argv[3], "stream") ? &seen : NULL;
     int32_t hdr[4];
     float *frames, *prob;
@@ -78,7 +83,7 @@ int main(int argc, char **argv)
             return 1;
         }
         n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
-                                confirmed, stream, ev, 64);
+                                confirmed, certain, stream, ev, 64);
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
             return 1;
@@ -98,6 +103,14 @@ int main(int argc, char **argv)
             }
             for (int i = 0; i < hdr[1]; i++)
                 printf("%s%.2f", i ? " " : "", y[i]);
+            printf("\n");
+        }
+        if (boxes) {
+            DiffPixelGroup b[256];
+            if (hdr[1] > 256 || ff_diff_subject_boxes(frames, hdr[1], hdr[2], b) < 0)
+                return 1;
+            for (int i = 0; i < hdr[1]; i++)
+                printf("%s%d,%d,%d,%d", i ? " " : "", b[i].x0, b[i].y0, b[i].x1, b[i].y1);
             printf("\n");
         }
     }
