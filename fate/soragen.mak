@@ -91,9 +91,13 @@ FATE_FFMPEG += $(FATE_SORAGEN_AUDIO-yes)
 fate-soragen: $(FATE_SORAGEN_AUDIO-yes)
 
 # from/to with complete: an orange block moving over blue (the subject the
-# pictures show); where the tiny model's from/to box meets it (frames 4-7),
-# the box grows to hold it.  show_mask outputs the boxes; complete=0 gives
-# smaller ones in those frames (rows 24-63 against 12-63 in frame 4)
+# pictures show; the analyser sees its leading and trailing edges, its
+# middle stays orange and reads as scenery).  In the first window the tiny
+# model's strongest contrast lies on the blue and its parts on those edges
+# carry over a quarter of it: the boxes are taken there (rows 20-31,
+# cols 36-47 in frames 0-3; with complete=0 they wander above and below
+# the block).  In the second the box meets the block's edge and grows to
+# hold it.  show_mask outputs the boxes.
 REMIX_BLOCK = -f lavfi -i "color=c=0x3060c0:s=64x64:r=8:d=1[bg];color=c=0xe08020:s=30x26:r=8:d=1[b];[bg][b]overlay=x=8+2*n:y=20,format=yuv420p[out0]"
 FATE_REMIX_COMPLETE += fate-remix-complete
 fate-remix-complete: CMD = framecrc $(REMIX_BLOCK) -vf "remix=$(REMIX_TINY):from=hippo:to=cat:show_mask=1:complete=1"

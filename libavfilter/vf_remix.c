@@ -80,6 +80,10 @@
 /* complete: the subject the pictures show joins a box it meets when at most
  * this many times the box's area */
 #define SUBJECT_GROWTH 10
+/* complete: the contrast's parts on the pictures' foreground, with at
+ * least this share of the mass of its strongest parts (summed over the
+ * window), hold the element (region_boxes()) */
+#define FG_CONTRAST 0.25
 
 enum { PRECISION_F32, PRECISION_BF16 };
 
@@ -458,21 +462,37 @@ static int boxes_meet(const DiffPixelGroup *a, int x0, int y0, int x1, int y1)
 /*
  * Where one frame's from/to contrast d (model size, n x n) finds the
  * element: the pixels above level form 8-connected groups; the box is the
- * strongest group's, joined by every group that reaches into it grown by g
- * pixels.  Returns 0 and no box when nothing reaches level.  label and
- * stack hold n*n ints, groups n*n groups.
+ * strongest group's (with only_fg, the strongest of those with a pixel
+ * on fg, the frame's foreground: pixels that stand apart from the
+ * scenery), joined by every group that reaches into it grown by g pixels.
+ * *mass gets the strongest group's mass, *fg_mass that of the strongest
+ * on fg (0 when fg is NULL).  Returns 0 and no box when no group
+ * qualifies.  label and stack hold n*n ints, groups n*n groups.
  */
-static int find_box(const float *d, int n, float level, int g, int *box,
+static int find_box(const float *d, int n, float level, int g, const uint8_t *fg, int only_fg,
+                    int *box, double *mass, double *fg_mass,
                     int *label, int *stack, DiffPixelGroup *groups)
 {
-    int nb, best = -1, grew = 1;
+    int nb, best = -1, best_fg = -1, grew = 1;
+    int *on_fg = stack;     /* per group, once grouped */
 
     for (int i = 0; i < n * n; i++)
         label[i] = d[i] >= level ? -1 : 0;
     nb = ff_diff_pixel_groups(label, n, 1, d, stack, groups);
-    for (int k = 0; k < nb; k++)
+    memset(on_fg, 0, nb * sizeof(*on_fg));
+    for (int i = 0; fg && i < n * n; i++)
+        if (label[i] > 0 && fg[i])
+            on_fg[label[i] - 1] = 1;
+    for (int k = 0; k < nb; k++) {
         if (best < 0 || groups[k].mass > groups[best].mass)
             best = k;
+        if (on_fg[k] && (best_fg < 0 || groups[k].mass > groups[best_fg].mass))
+            best_fg = k;
+    }
+    *mass    = best < 0 ? 0 : groups[best].mass;
+    *fg_mass = best_fg < 0 ? 0 : groups[best_fg].mass;
+    if (only_fg)
+        best = best_fg;
     if (best < 0)
         return 0;
     box[0] = groups[best].x0;
@@ -525,8 +545,11 @@ static double region_area(const RemixContext *s, int f)
 
 /*
  * The window's region from its from/to contrast diff at one level: each
- * frame's box (find_box()); where subject (the analyser's subject box per
- * frame, ff_diff_subject_boxes(), or NULL) meets it and is at most
+ * frame's box (find_box()), found among the contrast's parts on fg (the
+ * pictures' foreground per frame, ff_diff_subject_boxes(), or NULL) where
+ * its strongest parts lie off it and those on it carry FG_CONTRAST of
+ * their mass; where subject (the analyser's subject box per frame, or
+ * NULL) meets it and is at most
  * SUBJECT_GROWTH times its area, the box grows to hold it; then every box
  * is widened to the window's largest width and height, and grown by
  * `grow` on every side.  Parts join the box within
@@ -535,18 +558,42 @@ static double region_area(const RemixContext *s, int f)
  * the window's frames.
  */
 static double region_boxes(RemixContext *s, const float *diff, float level,
-                           const DiffPixelGroup *subject, int *label, DiffPixelGroup *groups)
+                           const DiffPixelGroup *subject, const uint8_t *fg,
+                           int *label, DiffPixelGroup *groups)
 {
     const int T = s->T, n = s->size, g = lrintf(s->grow * n);
     const int join = lrintf(JOIN_SHARE * n);
     int boxes[5 * MAX_WINDOW], bw = 0, bh = 0;
-    double area = 0;
+    double area = 0, all_mass = 0, fg_mass = 0;
 
     memset(s->region, 0, T * s->plane * sizeof(float));
     for (int f = 0; f < T; f++) {
         int *b = boxes + 5 * f;
-        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, b,
+        const uint8_t *ff = fg ? fg + f * s->plane : NULL;
+        double m = 0, mf = 0;
+        int any = 0;
+        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, ff, 0, b, &m, &mf,
                                      label, label + s->plane, groups);
+        /* (frames where the pictures show nothing apart from the scenery
+         * do not count) */
+        for (size_t i = 0; ff && i < s->plane && !any; i++)
+            any = ff[i];
+        if (any) {
+            all_mass += m;
+            fg_mass  += mf;
+        }
+    }
+    /* the contrast's strongest parts lie on the scenery, and parts on
+     * what stands apart from it have a good share too (a penguin's black
+     * and white lights up a white cloud beside the grey elephant to
+     * replace): the element is among the latter */
+    if (fg && level > 0 && fg_mass < all_mass && fg_mass >= FG_CONTRAST * all_mass) {
+        for (int f = 0; f < T; f++) {
+            int *b = boxes + 5 * f;
+            double m, mf;
+            b[4] = find_box(diff + f * s->plane, n, level, join, fg + f * s->plane, 1, b, &m, &mf,
+                            label, label + s->plane, groups);
+        }
     }
     /* a frame where the contrast finds nothing (the element turned, or the
      * level was set by a stronger frame) takes its nearest frame's box:
@@ -635,11 +682,13 @@ static int find_region(AVFilterContext *ctx)
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
     DiffPixelGroup *subject = av_malloc_array(T, sizeof(*subject));
+    uint8_t *fg = s->complete ? av_malloc_array(T, s->plane) : NULL;
     const int K = FFMIN(s->carried, T);
     float mx = 0;
     int pad = 0, ret = 0, swapped = 0;
 
-    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups || !subject) {
+    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups || !subject ||
+        (s->complete && !fg)) {
         ret = AVERROR(ENOMEM);
         goto end;
     }
@@ -651,7 +700,7 @@ static int find_region(AVFilterContext *ctx)
      * blurs both captions' predictions of the old one) */
     swap_carried(s, K);
     swapped = 1;
-    if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, subject)) < 0)
+    if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, subject, fg)) < 0)
         goto end;
     /* a latent model contrasts its predictions of the clip's latents, decoded */
     if (s->ae) {
@@ -687,7 +736,8 @@ static int find_region(AVFilterContext *ctx)
         mx = FFMAX(mx, diff[i]);
     for (int k = 0; k < LEVEL_STEPS; k++) {
         const float th = s->threshold + (1.0f - s->threshold) * k / LEVEL_STEPS;
-        double area = region_boxes(s, diff, th * mx, s->complete ? subject : NULL, label, groups);
+        double area = region_boxes(s, diff, th * mx, s->complete ? subject : NULL, fg,
+                                   label, groups);
         if (area <= MAX_REGION || !mx)
             break;
         if (k + 1 < LEVEL_STEPS)
@@ -712,6 +762,7 @@ end:
     av_free(label);
     av_free(groups);
     av_free(subject);
+    av_free(fg);
     return ret;
 }
 

@@ -94,10 +94,11 @@ static void row_medians(const float *frame, int size, float (*med)[3])
  * the centre moves with the subject to a fraction of a pixel.
  * med: the frame's row medians; scratch: work 2 * size * size ints,
  * weight size * size floats, groups size * size groups.  box, if not NULL,
- * gets the subject's group (unchanged when none is seen). */
+ * gets the subject's group (unchanged when none is seen); fg, if not NULL,
+ * gets 1 at every candidate pixel, 0 elsewhere. */
 static float subject_centre(const float *frame, int size, const float (*med)[3],
                             const float *scenery, int *work, float *weight,
-                            DiffPixelGroup *groups, DiffPixelGroup *box)
+                            DiffPixelGroup *groups, DiffPixelGroup *box, uint8_t *fg)
 {
     const size_t plane = (size_t)size * size;
     int *label = work, *stack = work + plane;
@@ -123,6 +124,8 @@ static float subject_centre(const float *frame, int size, const float (*med)[3],
             for (int x = 0; x < size; x++)
                 label[(size_t)y * size + x] = 0;
     }
+    for (size_t i = 0; fg && i < plane; i++)
+        fg[i] = label[i] != 0;
     /* the group of candidates (linked across gaps of up to LINK - 1 pixels:
      * a subject's parts of little contrast break it up) of the largest
      * total distance */
@@ -453,7 +456,7 @@ static double measure_gravity(const float *y, int total)
 }
 
 static int subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
-                         float *y, DiffPixelGroup *boxes)
+                         float *y, DiffPixelGroup *boxes, uint8_t *fg)
 {
     const size_t plane = (size_t)size * size, fsz = 3 * plane;
     float (*med)[3], *scenery, *weight;
@@ -491,7 +494,8 @@ static int subject_track(const float *frames, int total, int size, DiffSubjectSe
         DiffPixelGroup b;
         memset(&b, 0, sizeof(b));
         y[i] = subject_centre(frames + i * fsz, size, (const float (*)[3])med + (size_t)i * size,
-                              total >= 3 ? scenery : NULL, work, weight, groups, &b);
+                              total >= 3 ? scenery : NULL, work, weight, groups, &b,
+                              fg ? fg + i * plane : NULL);
         if (boxes)
             boxes[i] = b;
         if (seen && y[i] >= 0) {
@@ -514,14 +518,15 @@ end:
 int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
                           float *y)
 {
-    return subject_track(frames, total, size, seen, y, NULL);
+    return subject_track(frames, total, size, seen, y, NULL, NULL);
 }
 
-int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes)
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes,
+                          uint8_t *foreground)
 {
     float y[MAX_FRAMES];
 
-    return subject_track(frames, total, size, NULL, y, boxes);
+    return subject_track(frames, total, size, NULL, y, boxes, foreground);
 }
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,

@@ -130,10 +130,15 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
 /**
  * The subject the analyser follows, as a box per frame: boxes[i] is the
  * group of pixels it takes for the subject in frame i (count 0 where it
- * sees none).  frames: [total][3][size][size] in [-1, 1], total <= 256.
+ * sees none).  foreground, if not NULL, gets [total][size][size]: 1 where
+ * a pixel stands apart from what the frame shows without subjects (its
+ * row's median colour, or the clip's fixed scenery: ground texture,
+ * clouds, stars), the candidates of every subject, 0 elsewhere.
+ * frames: [total][3][size][size] in [-1, 1], total <= 256.
  *
  * @return 0 or a negative AVERROR code
  */
-int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes);
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes,
+                          uint8_t *foreground);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */
