@@ -2,6 +2,7 @@
 # soragen's user-facing errors: each bad input must fail with a clear
 # message (never crash, never hang), warnings must name unknown words.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
+. "$REPO/tests/crashed.sh"
 FFMPEG=${BUILD:-$REPO/build}/ffmpeg
 TINY=$REPO/tests/fixtures/tiny-model.safetensors
 TINY3=$REPO/tests/fixtures/tiny3-model.safetensors
@@ -30,9 +31,9 @@ expect() {
     *)      out=$(timeout 60 "$FFMPEG" -nostdin -hide_banner -lavfi "$graph" -f null - 2>&1) ;;
     esac
     rc=$?
-    case $rc in 124|132|134|135|136|139)
-        echo "FAIL [$graph]: crashed or hung (status $rc)"; fail=$((fail + 1)); return ;;
-    esac
+    if crashed $rc; then
+        echo "FAIL [$graph]: crashed or hung (status $rc)"; fail=$((fail + 1)); return
+    fi
     if { [ $want = ok ] && [ $rc != 0 ]; } || { [ $want = error ] && [ $rc = 0 ]; }; then
         echo "FAIL [$graph]: status $rc, wanted $want"; echo "$out" | tail -n 3; fail=$((fail + 1)); return
     fi
