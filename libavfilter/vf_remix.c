@@ -569,24 +569,25 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
     memset(s->region, 0, T * s->plane * sizeof(float));
     for (int f = 0; f < T; f++) {
         int *b = boxes + 5 * f;
-        const uint8_t *ff = fg ? fg + f * s->plane : NULL;
+        const uint8_t *frame_fg = fg ? fg + f * s->plane : NULL;
         double m = 0, mf = 0;
         int any = 0;
-        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, ff, 0, b, &m, &mf,
-                                     label, label + s->plane, groups);
+        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, frame_fg, 0, b,
+                                     &m, &mf, label, label + s->plane, groups);
         /* (frames where the pictures show nothing apart from the scenery
          * do not count) */
-        for (size_t i = 0; ff && i < s->plane && !any; i++)
-            any = ff[i];
+        for (size_t i = 0; frame_fg && i < s->plane && !any; i++)
+            any = frame_fg[i];
         if (any) {
             all_mass += m;
             fg_mass  += mf;
         }
     }
-    /* the contrast's strongest parts lie on the scenery, and parts on
-     * what stands apart from it have a good share too (a penguin's black
-     * and white lights up a white cloud beside the grey elephant to
-     * replace): the element is among the latter */
+    /* the contrast's strongest parts lie off what stands apart from the
+     * scenery (on the scenery or the plain background), and its parts on
+     * it have a good share too (a penguin's black and white lights up a
+     * white cloud beside the grey elephant to replace): the element is
+     * among the latter */
     if (fg && level > 0 && fg_mass < all_mass && fg_mass >= FG_CONTRAST * all_mass) {
         for (int f = 0; f < T; f++) {
             int *b = boxes + 5 * f;
