@@ -459,42 +459,12 @@ static int boxes_meet(const DiffPixelGroup *a, int x0, int y0, int x1, int y1)
     return a->x0 <= x1 && a->x1 >= x0 && a->y0 <= y1 && a->y1 >= y0;
 }
 
-/*
- * Where one frame's from/to contrast d (model size, n x n) finds the
- * element: the pixels above level form 8-connected groups; the box is the
- * strongest group's (with only_fg, the strongest of those with a pixel
- * on fg, the frame's foreground: pixels that stand apart from the
- * scenery), joined by every group that reaches into it grown by g pixels.
- * *mass gets the strongest group's mass, *fg_mass that of the strongest
- * on fg (0 when fg is NULL).  Returns 0 and no box when no group
- * qualifies.  label and stack hold n*n ints, groups n*n groups.
- */
-static int find_box(const float *d, int n, float level, int g, const uint8_t *fg, int only_fg,
-                    int *box, double *mass, double *fg_mass,
-                    int *label, int *stack, DiffPixelGroup *groups)
+/* box (x0, y0, x1, y1) of group best, joined by every group that reaches
+ * into it grown by g pixels */
+static void join_parts(const DiffPixelGroup *groups, int nb, int best, int g, int *box)
 {
-    int nb, best = -1, best_fg = -1, grew = 1;
-    int *on_fg = stack;     /* per group, once grouped */
+    int grew = 1;
 
-    for (int i = 0; i < n * n; i++)
-        label[i] = d[i] >= level ? -1 : 0;
-    nb = ff_diff_pixel_groups(label, n, 1, d, stack, groups);
-    memset(on_fg, 0, nb * sizeof(*on_fg));
-    for (int i = 0; fg && i < n * n; i++)
-        if (label[i] > 0 && fg[i])
-            on_fg[label[i] - 1] = 1;
-    for (int k = 0; k < nb; k++) {
-        if (best < 0 || groups[k].mass > groups[best].mass)
-            best = k;
-        if (on_fg[k] && (best_fg < 0 || groups[k].mass > groups[best_fg].mass))
-            best_fg = k;
-    }
-    *mass    = best < 0 ? 0 : groups[best].mass;
-    *fg_mass = best_fg < 0 ? 0 : groups[best_fg].mass;
-    if (only_fg)
-        best = best_fg;
-    if (best < 0)
-        return 0;
     box[0] = groups[best].x0;
     box[1] = groups[best].y0;
     box[2] = groups[best].x1;
@@ -514,7 +484,45 @@ static int find_box(const float *d, int n, float level, int g, const uint8_t *fg
             }
         }
     }
-    return 1;
+}
+
+/*
+ * Where one frame's from/to contrast d (model size, n x n) finds the
+ * element: the pixels above level form 8-connected groups; box[0..3] gets
+ * the strongest group's box joined by every group that reaches into it
+ * grown by g pixels (join_parts()), box[4] 1 (0 and no box when nothing
+ * reaches level), *mass its mass.  With fg (the frame's foreground:
+ * pixels that stand apart from the scenery), fg_box gets the same for the
+ * strongest group with a pixel on fg, and *fg_mass its mass (0 and
+ * fg_box[4] 0 when none).  label and stack hold n*n ints, groups n*n
+ * groups.
+ */
+static void find_box(const float *d, int n, float level, int g, const uint8_t *fg,
+                     int *box, double *mass, int *fg_box, double *fg_mass,
+                     int *label, int *stack, DiffPixelGroup *groups)
+{
+    int nb, best = -1, best_fg = -1;
+    int *on_fg = stack;     /* per group, once grouped */
+
+    for (int i = 0; i < n * n; i++)
+        label[i] = d[i] >= level ? -1 : 0;
+    nb = ff_diff_pixel_groups(label, n, 1, d, stack, groups);
+    memset(on_fg, 0, nb * sizeof(*on_fg));
+    for (int i = 0; fg && i < n * n; i++)
+        if (label[i] > 0 && fg[i])
+            on_fg[label[i] - 1] = 1;
+    for (int k = 0; k < nb; k++) {
+        if (best < 0 || groups[k].mass > groups[best].mass)
+            best = k;
+        if (on_fg[k] && (best_fg < 0 || groups[k].mass > groups[best_fg].mass))
+            best_fg = k;
+    }
+    *mass    = best < 0 ? 0 : groups[best].mass;
+    *fg_mass = best_fg < 0 ? 0 : groups[best_fg].mass;
+    if ((box[4] = best >= 0))
+        join_parts(groups, nb, best, g, box);
+    if ((fg_box[4] = best_fg >= 0))
+        join_parts(groups, nb, best_fg, g, fg_box);
 }
 
 /* widen [*lo, *hi] about its centre to at least len, inside [0, n) */
@@ -546,9 +554,9 @@ static double region_area(const RemixContext *s, int f)
 /*
  * The window's region from its from/to contrast diff at one level: each
  * frame's box (find_box()), found among the contrast's parts on fg (the
- * pictures' foreground per frame, ff_diff_subject_boxes(), or NULL) where
- * its strongest parts lie off it and those on it carry FG_CONTRAST of
- * their mass; where subject (the analyser's subject box per frame, or
+ * pictures' foreground per frame, ff_diff_subject_boxes(), or NULL;
+ * fg_any[f]: whether frame f has any) where its strongest parts lie off it
+ * and those on it carry FG_CONTRAST of their mass; where subject (the analyser's subject box per frame, or
  * NULL) meets it and is at most
  * SUBJECT_GROWTH times its area, the box grows to hold it; then every box
  * is widened to the window's largest width and height, and grown by
@@ -559,26 +567,24 @@ static double region_area(const RemixContext *s, int f)
  */
 static double region_boxes(RemixContext *s, const float *diff, float level,
                            const DiffPixelGroup *subject, const uint8_t *fg,
-                           int *label, DiffPixelGroup *groups)
+                           const uint8_t *fg_any, int *label, DiffPixelGroup *groups)
 {
     const int T = s->T, n = s->size, g = lrintf(s->grow * n);
     const int join = lrintf(JOIN_SHARE * n);
-    int boxes[5 * MAX_WINDOW], bw = 0, bh = 0;
+    int boxes[5 * MAX_WINDOW], fg_boxes[5 * MAX_WINDOW], bw = 0, bh = 0;
     double area = 0, all_mass = 0, fg_mass = 0;
 
     memset(s->region, 0, T * s->plane * sizeof(float));
     for (int f = 0; f < T; f++) {
         int *b = boxes + 5 * f;
-        const uint8_t *frame_fg = fg ? fg + f * s->plane : NULL;
         double m = 0, mf = 0;
-        int any = 0;
-        b[4] = level > 0 && find_box(diff + f * s->plane, n, level, join, frame_fg, 0, b,
-                                     &m, &mf, label, label + s->plane, groups);
+        b[4] = fg_boxes[5 * f + 4] = 0;
+        if (level > 0)
+            find_box(diff + f * s->plane, n, level, join, fg ? fg + f * s->plane : NULL,
+                     b, &m, fg_boxes + 5 * f, &mf, label, label + s->plane, groups);
         /* (frames where the pictures show nothing apart from the scenery
          * do not count) */
-        for (size_t i = 0; frame_fg && i < s->plane && !any; i++)
-            any = frame_fg[i];
-        if (any) {
+        if (fg && fg_any[f]) {
             all_mass += m;
             fg_mass  += mf;
         }
@@ -588,14 +594,8 @@ static double region_boxes(RemixContext *s, const float *diff, float level,
      * it have a good share too (a penguin's black and white lights up a
      * white cloud beside the grey elephant to replace): the element is
      * among the latter */
-    if (fg && level > 0 && fg_mass < all_mass && fg_mass >= FG_CONTRAST * all_mass) {
-        for (int f = 0; f < T; f++) {
-            int *b = boxes + 5 * f;
-            double m, mf;
-            b[4] = find_box(diff + f * s->plane, n, level, join, fg + f * s->plane, 1, b, &m, &mf,
-                            label, label + s->plane, groups);
-        }
-    }
+    if (fg && fg_mass < all_mass && fg_mass >= FG_CONTRAST * all_mass)
+        memcpy(boxes, fg_boxes, 5 * T * sizeof(*boxes));
     /* a frame where the contrast finds nothing (the element turned, or the
      * level was set by a stronger frame) takes its nearest frame's box:
      * else the old element would pass through in that frame alone */
@@ -682,14 +682,15 @@ static int find_region(AVFilterContext *ctx)
     float *nz = av_malloc_array(zn, sizeof(float));
     int *label = av_malloc_array(2 * s->plane, sizeof(int));
     DiffPixelGroup *groups = av_malloc_array(s->plane, sizeof(*groups));
-    DiffPixelGroup *subject = av_malloc_array(T, sizeof(*subject));
+    DiffPixelGroup *subject = s->complete ? av_malloc_array(T, sizeof(*subject)) : NULL;
     uint8_t *fg = s->complete ? av_malloc_array(T, s->plane) : NULL;
+    uint8_t fg_any[MAX_WINDOW] = { 0 };
     const int K = FFMIN(s->carried, T);
     float mx = 0;
     int pad = 0, ret = 0, swapped = 0;
 
-    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups || !subject ||
-        (s->complete && !fg)) {
+    if (!x0 || !x0z || !xt || !diff || !nz || !label || !groups ||
+        (s->complete && (!subject || !fg))) {
         ret = AVERROR(ENOMEM);
         goto end;
     }
@@ -703,6 +704,9 @@ static int find_region(AVFilterContext *ctx)
     swapped = 1;
     if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, subject, fg)) < 0)
         goto end;
+    for (int f = 0; fg && f < T; f++)
+        for (size_t i = 0; i < s->plane && !fg_any[f]; i++)
+            fg_any[f] = fg[f * s->plane + i];
     /* a latent model contrasts its predictions of the clip's latents, decoded */
     if (s->ae) {
         if ((ret = ff_diff_autoencoder_encode(s->ae, s->clip, T, s->zclip)) < 0)
@@ -737,8 +741,7 @@ static int find_region(AVFilterContext *ctx)
         mx = FFMAX(mx, diff[i]);
     for (int k = 0; k < LEVEL_STEPS; k++) {
         const float th = s->threshold + (1.0f - s->threshold) * k / LEVEL_STEPS;
-        double area = region_boxes(s, diff, th * mx, s->complete ? subject : NULL, fg,
-                                   label, groups);
+        double area = region_boxes(s, diff, th * mx, subject, fg, fg_any, label, groups);
         if (area <= MAX_REGION || !mx)
             break;
         if (k + 1 < LEVEL_STEPS)
