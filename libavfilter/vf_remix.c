@@ -702,7 +702,7 @@ static int find_region(AVFilterContext *ctx)
      * blurs both captions' predictions of the old one) */
     swap_carried(s, K);
     swapped = 1;
-    if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, subject, fg)) < 0)
+    if (s->complete && (ret = ff_diff_subject_boxes(s->clip, T, s->size, NULL, NULL, subject, fg)) < 0)
         goto end;
     for (int f = 0; fg && f < T; f++)
         for (size_t i = 0; i < s->plane && !fg_any[f]; i++)

@@ -288,12 +288,14 @@ static int still(const float *y, int total, int j, double G)
  * downwards, so the ground is the largest y.
  * strict (no model hint on this interval): the flights must be seen in at
  * least 3 samples each (two samples fit any flight), and the contact must
- * fall inside [j, j + 1] itself, not a hair outside it. */
-static int refine_contact(const float *y, int total, int j, double G, int strict, double *tc)
+ * fall inside [j, j + 1] itself, not a hair outside it.
+ * level gets the subject's centre at the contact. */
+static int refine_contact(const float *y, int total, int j, double G, int strict, double *tc,
+                          double *level)
 {
     const int min_n = strict ? 3 : 1;
     const double slack = strict ? 0 : 0.05;
-    double a1, b1, a2, b2, t;
+    double a1, b1, a2, b2, t, lvl;
     int n1;
 
     if (j < 1 || j + 2 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 || y[j + 2] < 0)
@@ -327,6 +329,7 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
         } else {
             return 0;
         }
+        lvl = C;
     } else {
         /* bounce: two flights of one curvature differ by a line; the
          * vertical speed b + G t turns from down (> 0) to up */
@@ -340,6 +343,7 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
          * up faster than it fell */
         if (-(b2 + G * t) > b1 + G * t)
             return 0;
+        lvl = a1 + b1 * t + 0.5 * G * t * t;
     }
     if (!(t >= j - slack && t <= j + 1 + slack))
         return 0;
@@ -352,7 +356,8 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
     if (n1 == 2 && fit_flight(y, total, j - 1, -1, G, &a2, &b2) >= 3 &&
         y[j - 1] < a1 + b1 * t + 0.5 * G * t * t - MIN_DROP * G)
         return 0;
-    *tc = av_clipd(t, j, j + 1);
+    *tc    = av_clipd(t, j, j + 1);
+    *level = FFMAX(lvl, FFMAX(y[j], y[j + 1]));
     return 1;
 }
 
@@ -364,9 +369,10 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
  * refine_contact() misses them; this asks only for what the eye goes by.
  * The instant is where a flight of gravity G fitted to the fall's samples
  * clearly above the level reaches it, kept between the last of them and
- * the first sample at the level.  Returns 1 and sets *tc (frame units). */
+ * the first sample at the level.  Returns 1 and sets *tc (frame units) and
+ * *at (the subject's centre there). */
 static int seen_landing(const float *y, int total, int i, int lo, int size, int fps, double G,
-                        double *tc)
+                        double *tc, double *at)
 {
     const double fall = SEEN_FALL * size, rest = SEEN_REST * size;
     const int after = FFMAX(2, (int)lrint(SEEN_AFTER * fps));
@@ -415,6 +421,7 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
         if (disc >= 0)
             *tc = av_clipd((-b + sqrt(disc)) / G, j, t1);
     }
+    *at = level;
     return 1;
 }
 
@@ -521,12 +528,16 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
     return subject_track(frames, total, size, seen, y, NULL, NULL);
 }
 
-int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes,
-                          uint8_t *foreground)
+int ff_diff_subject_boxes(const float *frames, int total, int size, const DiffSubjectSeen *seen,
+                          float *y, DiffPixelGroup *boxes, uint8_t *foreground)
 {
-    float y[MAX_FRAMES];
+    DiffSubjectSeen before;
+    float track[MAX_FRAMES];
 
-    return subject_track(frames, total, size, NULL, y, boxes, foreground);
+    if (seen)
+        before = *seen;
+    return subject_track(frames, total, size, seen ? &before : NULL, y ? y : track, boxes,
+                         foreground);
 }
 
 int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
@@ -551,7 +562,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             DiffEvent *e = &out[n];
             const int j = pre + f;
             float p = prob[f * 2 + k];
-            double tc, tl = 0;
+            double tc, tl = 0, lc = -1, ll = -1;
             int peak, sure, landed = 0, strict = 0, refined = 0;
 
             if (k) {
@@ -561,6 +572,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                 e->kind     = DIFF_EVENT_FOOTFALL;
                 e->strength = p;
                 e->refined  = 0;
+                e->level    = -1;
                 e->time     = (first + f + 0.5) / fps;
                 n++;
                 continue;
@@ -577,11 +589,11 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             sure = peak && p >= certain;
             /* a landing a viewer sees in or next to the interval */
             for (int i = j; i <= j + 2 && !landed; i++)
-                landed = seen_landing(y, total, i, lo, size, fps, G, &tl);
+                landed = seen_landing(y, total, i, lo, size, fps, G, &tl, &ll);
             if (!peak) {
                 /* below the threshold (or beside a peak) a contact sounds
                  * only where the pictures show it */
-                strict = p < threshold && refine_contact(y, total, j, G, 1, &tc);
+                strict = p < threshold && refine_contact(y, total, j, G, 1, &tc, &lc);
                 if (!strict && !landed)
                     continue;
             } else if (!landed && still(y, total, j, G)) {
@@ -591,16 +603,18 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             refined = strict;
             /* (a hint under the threshold has tried its own interval) */
             for (int o = !peak && p < threshold; o < 3 && !refined && (peak || landed); o++) {
-                double t;
+                double t, l;
                 if (!still(y, total, j + offs[o], G) &&
-                    refine_contact(y, total, j + offs[o], G, !sure, &t) &&
+                    refine_contact(y, total, j + offs[o], G, !sure, &t, &l) &&
                     (!landed || fabs(t - tl) <= SEEN_NEAR)) {
                     tc      = t;
+                    lc      = l;
                     refined = 1;
                 }
             }
             if (!refined && landed) {
                 tc      = tl;
+                lc      = ll;
                 refined = 1;
             }
             /* a peak the pictures could time but show no contact at: the
@@ -611,6 +625,7 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
             e->strength = p * (refined ? impact(y, total, tc, lo, size, fps) : 1.0f);
             e->refined  = refined;
             e->time     = refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
+            e->level    = refined ? lc : -1;
             if (refined) {
                 /* two hinted intervals, one contact */
                 int dup = 0;

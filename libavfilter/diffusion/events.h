@@ -37,6 +37,8 @@ typedef struct DiffEvent {
     float strength;         /* 0..1: the model's probability, for a contact whose time the
                                pictures give times how hard it hits */
     int refined;            /* time refined from the picture (not a frame centre) */
+    float level;            /* refined contact: the subject's vertical centre then, in pixels
+                               of the analysed frames (as ff_diff_subject_track()); else -1 */
 } DiffEvent;
 
 /**
@@ -134,11 +136,14 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
  * a pixel stands apart from what the frame shows without subjects (its
  * row's median colour, or the clip's fixed scenery: ground texture,
  * clouds, stars), the candidates of every subject, 0 elsewhere.
- * frames: [total][3][size][size] in [-1, 1], total <= 256.
+ * frames: [total][3][size][size] in [-1, 1], total <= 256.  seen: NULL, or
+ * where the subject was last seen, as for ff_diff_subject_track() (read
+ * only here).  y, if not NULL, gets the track as ff_diff_subject_track()
+ * gives it.
  *
  * @return 0 or a negative AVERROR code
  */
-int ff_diff_subject_boxes(const float *frames, int total, int size, DiffPixelGroup *boxes,
-                          uint8_t *foreground);
+int ff_diff_subject_boxes(const float *frames, int total, int size, const DiffSubjectSeen *seen,
+                          float *y, DiffPixelGroup *boxes, uint8_t *foreground);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */

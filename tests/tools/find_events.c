@@ -107,7 +107,7 @@ int main(int argc, char **argv)
         }
         if (boxes) {
             DiffPixelGroup b[256];
-            if (hdr[1] > 256 || ff_diff_subject_boxes(frames, hdr[1], hdr[2], b, NULL) < 0)
+            if (hdr[1] > 256 || ff_diff_subject_boxes(frames, hdr[1], hdr[2], NULL, NULL, b, NULL) < 0)
                 return 1;
             for (int i = 0; i < hdr[1]; i++)
                 printf("%s%d,%d,%d,%d", i ? " " : "", b[i].x0, b[i].y0, b[i].x1, b[i].y1);
