@@ -58,6 +58,7 @@
 #include "diffusion/denoiser.h"
 #include "diffusion/dialogue.h"
 #include "diffusion/events.h"
+#include "diffusion/inbetween.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
 #include "diffusion/sampler.h"
@@ -67,6 +68,7 @@
 
 
 enum { PRECISION_F32, PRECISION_BF16 };
+enum { INBETWEEN_BLEND, INBETWEEN_MOTION };
 
 typedef struct SoragenContext {
     const AVClass *class;
@@ -85,6 +87,7 @@ typedef struct SoragenContext {
     int threads;
     int precision;
     int overlap;
+    int inbetween;
     int audio;
     int sample_rate;
     AVChannelLayout ch_layout;
@@ -115,6 +118,12 @@ typedef struct SoragenContext {
     int cap;
     int64_t base, nb_native;
     int64_t events_upto;     /* native frames whose events are known */
+    int analyse;             /* the analyser runs: for the sounds, or for in-betweens */
+    uint8_t *hist_mask;      /* [cap][size][size] the subject's pixels (in-betweens) */
+    DiffPose *hist_pose;     /* [cap] the subject's pose */
+    float *hist_contact;     /* [cap][2] contact after the frame: fraction (< 0: none), level */
+    uint8_t *fg;             /* [cap][size][size] the analyser's foreground */
+    float *between;          /* [3][size][size] an in-between frame */
     DiffSubjectSeen subject_seen; /* the event analyser's last sight of the subject */
     int64_t chunk;           /* chunks started */
     int running;
@@ -179,6 +188,9 @@ static const AVOption soragen_options[] = {
         { "f32",   "32-bit float",      0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_F32 },  0, 0, V, .unit = "precision" },
         { "bf16",  "bfloat16 matmuls",  0, AV_OPT_TYPE_CONST, { .i64 = PRECISION_BF16 }, 0, 0, V, .unit = "precision" },
     { "overlap",   "set context frames carried into each next chunk", OFFSET(overlap), AV_OPT_TYPE_INT, { .i64 = 2 }, 1, 4, V },
+    { "inbetween", "set how frames between the model's are made", OFFSET(inbetween), AV_OPT_TYPE_INT, { .i64 = INBETWEEN_MOTION }, 0, 1, V, .unit = "inbetween" },
+        { "blend",  "cross-fade the two frames",             0, AV_OPT_TYPE_CONST, { .i64 = INBETWEEN_BLEND },  0, 0, V, .unit = "inbetween" },
+        { "motion", "move the subject along its path",       0, AV_OPT_TYPE_CONST, { .i64 = INBETWEEN_MOTION }, 0, 0, V, .unit = "inbetween" },
     { "audio",     "add the audio output",                OFFSET(audio),      AV_OPT_TYPE_BOOL,   { .i64 = 1 },     0, 1, V | A },
     { "sample_rate", "set the audio sample rate",         OFFSET(sample_rate), AV_OPT_TYPE_INT,   { .i64 = 48000 }, 8000, 384000, A },
     { "sr",        "set the audio sample rate",           OFFSET(sample_rate), AV_OPT_TYPE_INT,   { .i64 = 48000 }, 8000, 384000, A },
@@ -450,6 +462,11 @@ static av_cold void uninit(AVFilterContext *ctx)
     ff_diff_model_free(&s->model);
     av_freep(&s->hist);
     av_freep(&s->hist_events);
+    av_freep(&s->hist_mask);
+    av_freep(&s->hist_pose);
+    av_freep(&s->hist_contact);
+    av_freep(&s->fg);
+    av_freep(&s->between);
     av_freep(&s->ctx_clip);
     av_freep(&s->ctx_mask);
     av_freep(&s->decoded);
@@ -541,6 +558,20 @@ static int config_props(AVFilterLink *outlink)
         s->ctx_mask    = av_calloc(c->frames * s->sampler.plane, sizeof(float));
         if (!s->hist || !s->hist_events || !s->ctx_clip || !s->ctx_mask)
             return AVERROR(ENOMEM);
+        /* frames between the model's (an output rate not its own) with the
+         * subject moved need the analyser's subject and contacts */
+        s->analyse = s->audio || (s->inbetween == INBETWEEN_MOTION &&
+                                  av_cmp_q(s->frame_rate, (AVRational){ c->fps, 1 }));
+        if (s->inbetween == INBETWEEN_MOTION && s->analyse) {
+            const size_t plane = (size_t)c->frame_size * c->frame_size;
+            s->hist_mask    = av_malloc_array(s->cap, plane);
+            s->hist_pose    = av_calloc(s->cap, sizeof(*s->hist_pose));
+            s->hist_contact = av_malloc_array(s->cap, 2 * sizeof(float));
+            s->fg           = av_malloc_array(s->cap, plane);
+            s->between      = av_malloc_array(plane, 3 * sizeof(float));
+            if (!s->hist_mask || !s->hist_pose || !s->hist_contact || !s->fg || !s->between)
+                return AVERROR(ENOMEM);
+        }
         if (c->ae_c1) {
             if ((ret = ff_diff_autoencoder_init(&s->ae, s->model, &s->dnn, c->frames, ctx)) < 0)
                 return ret;
@@ -629,7 +660,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
 
     /* keep what output frames, the next chunk's context and the event
      * analyser (four frames before the first without events) still need */
-    if (s->audio)
+    if (s->analyse)
         drop = FFMIN(drop, s->events_upto - EVENT_HISTORY);
     drop -= s->base;
     if (drop > 0) {
@@ -637,6 +668,12 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         memmove(s->hist, s->hist + drop * fsz, keep * fsz * sizeof(float));
         memmove(s->hist_events, s->hist_events + drop * DIFF_N_EVENTS,
                 keep * DIFF_N_EVENTS * sizeof(float));
+        if (s->hist_mask) {
+            const size_t plane = (size_t)c->frame_size * c->frame_size;
+            memmove(s->hist_mask, s->hist_mask + drop * plane, keep * plane);
+            memmove(s->hist_pose, s->hist_pose + drop, keep * sizeof(*s->hist_pose));
+            memmove(s->hist_contact, s->hist_contact + 2 * drop, keep * 2 * sizeof(float));
+        }
         s->base += drop;
     }
     av_assert0(total - s->base <= s->cap);
@@ -648,7 +685,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             s->hist_events[dst * DIFF_N_EVENTS + e] = 1.0f / (1.0f + expf(-logit));
         }
     }
-    if (s->audio) {
+    if (s->analyse) {
         /* a contact in a chunk's last frames is timed from the bounce or
          * rest after it: their events wait for the next chunk (and their
          * frames with them), unless this chunk ends the stream */
@@ -670,12 +707,41 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         for (int64_t f = from; f < upto; f++)
             for (int e = 0; e < DIFF_N_EVENTS; e++)
                 prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
+        if (s->hist_mask) {
+            /* the subject of each frame, as the analyser sees it before
+             * this clip's events move its last sight on */
+            const size_t plane = (size_t)c->frame_size * c->frame_size;
+            DiffPixelGroup boxes[256];
+            float y[256];
+
+            ret = ff_diff_subject_boxes(s->hist + (a0 - s->base) * fsz, total - a0, c->frame_size,
+                                        &s->subject_seen, y, boxes, s->fg);
+            if (ret < 0)
+                return ret;
+            ff_diff_subject_poses(y + (from - a0), boxes + (from - a0), s->fg + (from - a0) * plane,
+                                  upto - from, c->frame_size, s->hist_mask + (from - s->base) * plane,
+                                  s->hist_pose + (from - s->base));
+        }
         n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
                                 c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
                                 FFMIN(s->event_confirmed, s->event_threshold), s->event_certain,
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
+        /* a contact the pictures time: the in-betweens touch down then
+         * (one in the interval before from's is timed from its frames) */
+        if (s->hist_mask) {
+            const int64_t f0 = FFMAX(s->base, from - 1);
+            float keep[2] = { -1, -1 };
+            if (f0 < from)
+                memcpy(keep, s->hist_contact + 2 * (f0 - s->base), sizeof(keep));
+            ff_diff_inbetween_contacts(found, n, f0, upto - f0, c->fps,
+                                       s->hist_contact + 2 * (f0 - s->base));
+            if (f0 < from && keep[0] >= 0)
+                memcpy(s->hist_contact + 2 * (f0 - s->base), keep, sizeof(keep));
+        }
+        if (!s->audio)
+            n = 0;
         if (s->nb_events + n > s->events_cap) {
             int cap = FFMAX(2 * s->events_cap, s->nb_events + n + 16);
             void *tmp = av_realloc_array(s->events, cap, sizeof(*s->events));
@@ -778,13 +844,24 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     const size_t plane = (size_t)n * n;
     const float *f0 = s->hist + (i0 - s->base) * 3 * plane;
     const float *f1 = frac ? f0 + 3 * plane : f0;
-    const float ft = frac / 256.0f;
+    float ft = frac / 256.0f;
     AVFrame *out = ff_get_video_buffer(outlink, s->w, s->h);
     char buf[64];
     int ret;
 
     if (!out)
         return AVERROR(ENOMEM);
+    if (frac && s->hist_mask) {
+        /* the subject moved to where it is between the two frames */
+        const int64_t k = i0 - s->base, nb = s->events_upto - s->base;
+        const double G = c->gravity > 0 ? c->gravity / ((double)c->fps * c->fps) : 0;
+        float x, y;
+        ff_diff_subject_path(s->hist_pose, nb, k, s->hist_contact + 2 * k, G, ft, &x, &y);
+        ff_diff_inbetween(f0, f1, s->hist_mask + k * plane, s->hist_mask + (k + 1) * plane,
+                          &s->hist_pose[k], &s->hist_pose[k + 1], x, y, n, ft, s->between);
+        f0 = f1 = s->between;
+        ft = 0;
+    }
     for (int y = 0; y < s->h; y++) {
         uint8_t *dst = out->data[0] + y * out->linesize[0];
         const int sy = s->yi[y], sy1 = FFMIN(sy + 1, n - 1);
@@ -856,7 +933,7 @@ static int activate(AVFilterContext *ctx)
     if (s->nb_frames >= 0 && s->pts >= s->nb_frames)
         return set_eof(ctx);
     native_pos(s, s->pts, &i0, &frac);
-    if (i0 + !!frac < (s->audio ? s->events_upto : s->nb_native)) {
+    if (i0 + !!frac < (s->analyse ? s->events_upto : s->nb_native)) {
         if ((ret = output_frame(ctx, outlink, i0, frac)) < 0)
             return ret;
         /* EOF with the last frame, not at the next request: the 7.1 CLI
