@@ -59,12 +59,12 @@
 
 #include "diffusion/autoencoder.h"
 #include "diffusion/denoiser.h"
-#include "diffusion/events.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
 #include "diffusion/pixel_groups.h"
 #include "diffusion/rng.h"
 #include "diffusion/sampler.h"
+#include "diffusion/subject.h"
 #include "diffusion/text_encoder.h"
 #include "diffusion/tokenizer.h"
 

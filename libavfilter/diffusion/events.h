@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "pixel_groups.h"
+#include "subject.h"
 
 enum DiffEventKind {
     DIFF_EVENT_CONTACT,
@@ -41,17 +41,6 @@ typedef struct DiffEvent {
                                of the analysed frames (as ff_diff_subject_track()); else -1 */
 } DiffEvent;
 
-/**
- * Where the analyser last saw the subject (a box in pixels, inclusive), for
- * the next clip of a stream: a subject that rests through a whole clip
- * looks like scenery (static, unlike its rows) and would be lost.
- */
-typedef struct DiffSubjectSeen {
-    int seen;               /* 0: nothing seen yet (the box is unset) */
-    int x0, y0, x1, y1;
-    int64_t fall_from;      /* native frame a fall into a landing may begin at: the first
-                               after the last contact */
-} DiffSubjectSeen;
 
 /**
  * Events of nb native frames starting at native frame first (frame f shows
@@ -117,33 +106,5 @@ int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size
                         int fps, float gravity, const float *prob, float threshold,
                         float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
                         int max);
-
-/**
- * The analyser's track of a clip (see ff_diff_find_events()): y[i] is the
- * subject's vertical centre in frame i, in pixels from the top (sub-pixel),
- * or -1 where no subject is seen.  frames: [total][3][size][size] in
- * [-1, 1], total <= 256; seen as for ff_diff_find_events().
- *
- * @return 0 or a negative AVERROR code
- */
-int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectSeen *seen,
-                          float *y);
-
-/**
- * The subject the analyser follows, as a box per frame: boxes[i] is the
- * group of pixels it takes for the subject in frame i (count 0 where it
- * sees none).  foreground, if not NULL, gets [total][size][size]: 1 where
- * a pixel stands apart from what the frame shows without subjects (its
- * row's median colour, or the clip's fixed scenery: ground texture,
- * clouds, stars), the candidates of every subject, 0 elsewhere.
- * frames: [total][3][size][size] in [-1, 1], total <= 256.  seen: NULL, or
- * where the subject was last seen, as for ff_diff_subject_track() (read
- * only here).  y, if not NULL, gets the track as ff_diff_subject_track()
- * gives it.
- *
- * @return 0 or a negative AVERROR code
- */
-int ff_diff_subject_boxes(const float *frames, int total, int size, const DiffSubjectSeen *seen,
-                          float *y, DiffPixelGroup *boxes, uint8_t *foreground);
 
 #endif /* AVFILTER_DIFFUSION_EVENTS_H */
