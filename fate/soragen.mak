@@ -110,7 +110,7 @@ fate-soragen: $(FATE_SORAGEN_AUDIO-yes)
 
 # in-betweens: rate 24 from the model's 8 on the shipped model's bouncing
 # cat, the subject moved along its path (the default) or the two frames
-# cross-faded.  The two outputs differ by a stddev of 9.28 (8-bit, 32x32,
+# cross-faded.  The two outputs differ by a stddev of 9.27 (8-bit, 32x32,
 # the first half second), over the FUZZ: each test fails on the other's
 # frames.  With audio=0 the analyser runs for the in-betweens alone.
 SORAGEN_CAT24 = soragen=model=$(SRC_PATH)/soragen/models/soragen.safetensors:p=a_cat_bounces_on_a_white_background:seed=103:steps=8:threads=1:s=32x32:r=24:d=0.5:audio=0

@@ -124,6 +124,7 @@ typedef struct SoragenContext {
     float *hist_contact;     /* [cap][2] contact after the frame: fraction (< 0: none), level */
     uint8_t *fg;             /* [cap][size][size] the analyser's foreground */
     float *between;          /* [3][size][size] an in-between frame */
+    uint8_t *between_masks;  /* [2][size][size] its scratch */
     DiffSubjectSeen subject_seen; /* the event analyser's last sight of the subject */
     int64_t chunk;           /* chunks started */
     int running;
@@ -467,6 +468,7 @@ static av_cold void uninit(AVFilterContext *ctx)
     av_freep(&s->hist_contact);
     av_freep(&s->fg);
     av_freep(&s->between);
+    av_freep(&s->between_masks);
     av_freep(&s->ctx_clip);
     av_freep(&s->ctx_mask);
     av_freep(&s->decoded);
@@ -569,7 +571,9 @@ static int config_props(AVFilterLink *outlink)
             s->hist_contact = av_malloc_array(s->cap, 2 * sizeof(float));
             s->fg           = av_malloc_array(s->cap, plane);
             s->between      = av_malloc_array(plane, 3 * sizeof(float));
-            if (!s->hist_mask || !s->hist_pose || !s->hist_contact || !s->fg || !s->between)
+            s->between_masks = av_malloc_array(plane, 2);
+            if (!s->hist_mask || !s->hist_pose || !s->hist_contact || !s->fg || !s->between ||
+                !s->between_masks)
                 return AVERROR(ENOMEM);
         }
         if (c->ae_c1) {
@@ -858,7 +862,8 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
         float x, y;
         ff_diff_subject_path(s->hist_pose, nb, k, s->hist_contact + 2 * k, G, ft, &x, &y);
         ff_diff_inbetween(f0, f1, s->hist_mask + k * plane, s->hist_mask + (k + 1) * plane,
-                          &s->hist_pose[k], &s->hist_pose[k + 1], x, y, n, ft, s->between);
+                          &s->hist_pose[k], &s->hist_pose[k + 1], x, y, n, ft, s->between_masks,
+                          s->between);
         f0 = f1 = s->between;
         ft = 0;
     }

@@ -32,7 +32,9 @@
  *    fraction; a flight of gravity G bends the line by G/2 f (1 - f);
  * 5. what cannot be followed (a subject missing in one frame, areas 3x
  *    apart, a move of half the frame) is the cross-fade, bit for bit;
- * 6. contacts from events: a refined contact lands in its interval, an
+ * 6. scenery inside a subject's mask that the other frame shows unchanged
+ *    (a blade of grass by its feet) stays where it is;
+ * 7. contacts from events: a refined contact lands in its interval, an
  *    unrefined one does not.
  */
 
@@ -47,7 +49,7 @@
 #define PLANE (N * N)
 
 static float fa[3 * PLANE], fb[3 * PLANE], out[3 * PLANE], want[3 * PLANE];
-static uint8_t fg[2 * PLANE], masks[2 * PLANE];
+static uint8_t fg[2 * PLANE], masks[2 * PLANE], scratch[2 * PLANE];
 
 static const float grey[3] = { 0.0f, 0.0f, 0.0f }, red[3] = { 0.8f, -0.6f, -0.6f };
 
@@ -127,7 +129,8 @@ static void test_moves(void)
     ff_diff_subject_path(p, 2, 0, none, 0, 0.5f, &x, &y);
     EXPECT(fabsf(x - 23.0f) < 1e-5 && fabsf(y - 27.0f) < 1e-5, "half way at (23, 27), got (%g, %g)",
            x, y);
-    r = ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 0.5f, out);
+    r = ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 0.5f,
+                          scratch, out);
     draw(want, NULL, 20, 24, 6);
     EXPECT(r == 1, "the subject is moved");
     EXPECT(max_diff(out, want) < 1e-5, "half way: the square at (20, 24) and nothing else, "
@@ -135,7 +138,8 @@ static void test_moves(void)
 
     /* a third of the way: fractional shifts, bilinear */
     ff_diff_subject_path(p, 2, 0, none, 0, 1.0f / 3, &x, &y);
-    ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 1.0f / 3, out);
+    ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 1.0f / 3,
+                          scratch, out);
     red_centre(out, &cx, &cy);
     EXPECT(fabs(cx - x) < 0.02 && fabs(cy - y) < 0.02,
            "a third of the way: centre (%g, %g), path (%g, %g)", cx, cy, x, y);
@@ -195,12 +199,46 @@ static void test_cross_fades(void)
             poses_of(4, 20, 40, 20, 6, 6, p);    /* a move of 36 px of 64 */
         }
         ff_diff_subject_path(p, 2, 0, none, 0, 0.25f, &x, &y);
-        r = ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 0.25f, out);
+        r = ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 0.25f,
+                          scratch, out);
         for (int i = 0; i < 3 * PLANE; i++)
             want[i] = fa[i] + (fb[i] - fa[i]) * 0.25f;
         EXPECT(r == 0 && max_diff(out, want) == 0, "case %d: the cross-fade (r %d, off by %g)", k, r,
                max_diff(out, want));
     }
+}
+
+static void test_scenery(void)
+{
+    static const float green[3] = { -0.6f, 0.6f, -0.6f };
+    const float none[2] = { -1, -1 };
+    DiffPose p[2];
+    float x, y;
+    int moved = 0, kept = 1;
+
+    poses_of(10, 20, 30, 10, 6, 6, p);
+    /* a blade of grass in row 26 under the subject of a, in both frames,
+     * in a's foreground */
+    for (int x0 = 10; x0 < 16; x0++) {
+        for (int c = 0; c < 3; c++) {
+            fa[c * PLANE + 26 * N + x0] = green[c];
+            fb[c * PLANE + 26 * N + x0] = green[c];
+        }
+        fg[26 * N + x0] = 1;
+    }
+    {
+        DiffPixelGroup boxes[2] = { { 10, 20, 15, 26, 42, 42 }, { 30, 10, 35, 15, 36, 36 } };
+        float ty[2] = { 23.0f, 13.0f };
+        ff_diff_subject_poses(ty, boxes, fg, 2, N, masks, p);
+    }
+    ff_diff_subject_path(p, 2, 0, none, 0, 0.5f, &x, &y);
+    ff_diff_inbetween(fa, fb, masks, masks + PLANE, &p[0], &p[1], x, y, N, 0.5f, scratch, out);
+    for (int x0 = 10; x0 < 16; x0++)
+        kept &= fabsf(out[PLANE + 26 * N + x0] - green[1]) < 1e-5;
+    for (int i = 0; i < PLANE; i++)
+        moved += i / N != 26 && out[PLANE + i] > 0.1f;
+    EXPECT(kept, "the blade stays in row 26");
+    EXPECT(!moved, "no blade goes with the subject (%d pixels)", moved);
 }
 
 static void test_contacts(void)
@@ -225,6 +263,7 @@ int main(void)
     test_moves();
     test_paths();
     test_cross_fades();
+    test_scenery();
     test_contacts();
     printf("inbetween_test: %d checks, %s\n", checks, failures ? "FAILED" : "passed");
     return !!failures;

@@ -30,6 +30,7 @@
 #define MAX_MOVE       0.4f  /* of the frame size: a longer move is not followed */
 #define FLIGHT_TOL     0.5   /* second differences within this share of gravity: a flight */
 #define REST_PX        0.3f  /* px: a subject this near a contact's level after it rests */
+#define STILL_EPS      0.08f /* max channel change, [-1, 1] units: a pixel that stays */
 
 void ff_diff_subject_poses(const float *y, const DiffPixelGroup *boxes, const uint8_t *fg,
                            int nb, int size, uint8_t *masks, DiffPose *poses)
@@ -162,11 +163,12 @@ static void cross_fade(const float *a, const float *b, int size, float f, float 
         out[i] = a[i] + (b[i] - a[i]) * f;
 }
 
-int ff_diff_inbetween(const float *a, const float *b, const uint8_t *ma, const uint8_t *mb,
-                      const DiffPose *pa, const DiffPose *pb, float px, float py, int size,
-                      float f, float *out)
+int ff_diff_inbetween(const float *a, const float *b, const uint8_t *mask_a,
+                      const uint8_t *mask_b, const DiffPose *pa, const DiffPose *pb, float px,
+                      float py, int size, float f, uint8_t *scratch, float *out)
 {
     const size_t plane = (size_t)size * size;
+    uint8_t *ma = scratch, *mb = scratch + plane;
     float dxa, dya, dxb, dyb;
 
     if (!pa->seen || !pb->seen ||
@@ -174,6 +176,16 @@ int ff_diff_inbetween(const float *a, const float *b, const uint8_t *ma, const u
         fabsf(pb->x - pa->x) > MAX_MOVE * size || fabsf(pb->y - pa->y) > MAX_MOVE * size) {
         cross_fade(a, b, size, f, out);
         return 0;
+    }
+    /* a pixel of one frame's mask that the other frame shows unchanged and
+     * outside its own subject is scenery the subject passed by (grass
+     * blades by its feet): it stays */
+    for (size_t i = 0; i < plane; i++) {
+        float d = 0;
+        for (int c = 0; c < 3; c++)
+            d = FFMAX(d, fabsf(a[c * plane + i] - b[c * plane + i]));
+        ma[i] = mask_a[i] && (d >= STILL_EPS || mask_b[i]);
+        mb[i] = mask_b[i] && (d >= STILL_EPS || mask_a[i]);
     }
     dxa = px - pa->x;
     dya = py - pa->y;

@@ -81,13 +81,18 @@ void ff_diff_subject_path(const DiffPose *poses, int nb, int i, const float *con
  * of areas more than 2x apart, a move of more than 0.4 of the frame), the
  * frame is the cross-fade a * (1 - f) + b * f.
  *
- * a, b, out: [3][size][size]; ma, mb: the frames' masks [size][size].
+ * A pixel of one frame's mask that the other frame shows unchanged, outside
+ * its own mask, is scenery next to the subject (grass blades at its feet)
+ * and stays where it is.
+ *
+ * a, b, out: [3][size][size]; ma, mb: the frames' masks [size][size];
+ * scratch: 2 * size * size bytes.
  *
  * @return 1 where the subject was moved, 0 where the frames were
  *         cross-faded
  */
 int ff_diff_inbetween(const float *a, const float *b, const uint8_t *ma, const uint8_t *mb,
                       const DiffPose *pa, const DiffPose *pb, float x, float y, int size,
-                      float f, float *out);
+                      float f, uint8_t *scratch, float *out);
 
 #endif /* AVFILTER_DIFFUSION_INBETWEEN_H */

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     float *frames = NULL, *prob = NULL, *out = NULL, contact[2 * 256], y[256];
     DiffPixelGroup boxes[256];
     DiffPose poses[256];
-    uint8_t *fg = NULL, *masks = NULL;
+    uint8_t *fg = NULL, *masks = NULL, *scratch = NULL;
     size_t nf, np, plane;
     int ret = 1;
 
@@ -75,7 +75,8 @@ int main(int argc, char **argv)
     out    = av_malloc_array(3 * plane, sizeof(*out));
     fg     = av_malloc_array(hdr[1], plane);
     masks  = av_malloc_array(hdr[1], plane);
-    if (!frames || !prob || !out || !fg || !masks)
+    scratch = av_malloc_array(2, plane);
+    if (!frames || !prob || !out || !fg || !masks || !scratch)
         goto end;
     for (int c = 0; c < hdr[0]; c++) {
         DiffEvent ev[64];
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
                     float x, y;
                     ff_diff_subject_path(poses, hdr[1], i, contact + 2 * i, G, f, &x, &y);
                     ff_diff_inbetween(a, b, masks + i * plane, masks + (i + 1) * plane, &poses[i],
-                                      &poses[i + 1], x, y, hdr[2], f, out);
+                                      &poses[i + 1], x, y, hdr[2], f, scratch, out);
                 } else
                     for (size_t p = 0; p < 3 * plane; p++)
                         out[p] = a[p] + (b[p] - a[p]) * f;
@@ -120,5 +121,6 @@ end:
     av_free(out);
     av_free(fg);
     av_free(masks);
+    av_free(scratch);
     return ret;
 }
