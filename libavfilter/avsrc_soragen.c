@@ -851,7 +851,7 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     float ft = frac / 256.0f;
     AVFrame *out = ff_get_video_buffer(outlink, s->w, s->h);
     char buf[64];
-    int ret;
+    int ret, moved = 0;
 
     if (!out)
         return AVERROR(ENOMEM);
@@ -861,9 +861,10 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
         const double G = c->gravity > 0 ? c->gravity / ((double)c->fps * c->fps) : 0;
         float x, y;
         ff_diff_subject_path(s->hist_pose, nb, k, s->hist_contact + 2 * k, G, ft, &x, &y);
-        ff_diff_inbetween(f0, f1, s->hist_mask + k * plane, s->hist_mask + (k + 1) * plane,
-                          &s->hist_pose[k], &s->hist_pose[k + 1], x, y, n, ft, s->between_masks,
-                          s->between);
+        moved = ff_diff_inbetween(f0, f1, s->hist_mask + k * plane,
+                                  s->hist_mask + (k + 1) * plane, &s->hist_pose[k],
+                                  &s->hist_pose[k + 1], x, y, n, ft, s->between_masks,
+                                  s->between);
         f0 = f1 = s->between;
         ft = 0;
     }
@@ -899,6 +900,8 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
     av_dict_set(&out->metadata, "lavfi.soragen.model", av_basename(s->model->path), 0);
     snprintf(buf, sizeof(buf), "%"PRId64, i0);
     av_dict_set(&out->metadata, "lavfi.soragen.native_frame", buf, 0);
+    if (frac)
+        av_dict_set(&out->metadata, "lavfi.soragen.inbetween", moved ? "motion" : "blend", 0);
     if (s->dialogue) {
         double t0 = (double)(s->pts - 1) * s->frame_rate.den / s->frame_rate.num - s->dialogue_start;
         double t1 = t0 + (double)s->frame_rate.den / s->frame_rate.num;
