@@ -32,6 +32,12 @@ FATE_SORAGEN += fate-soragen-rate
 fate-soragen-rate: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=16x16:r=24:d=0.5,metadata=mode=print:key=lavfi.soragen.native_frame:file=-" -f null -
 fate-soragen-rate: CMP = diff
 
+# unbounded (d=-1, as the README's sendcmd example): frames keep coming
+# through three chunks until the output stops asking
+FATE_SORAGEN += fate-soragen-unbounded
+fate-soragen-unbounded: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=16x16:d=-1,metadata=mode=print:key=lavfi.soragen.native_frame:file=-" -frames:v 20 -f null -
+fate-soragen-unbounded: CMP = diff
+
 # a prompt sent by sendcmd applies from the next chunk on
 FATE_SORAGEN += fate-soragen-command
 fate-soragen-command: CMD = ffmpeg -lavfi "soragen=$(SORAGEN_TINY):s=16x16:d=1.5,sendcmd=f=$(SRC_PATH)/soragen/fate/soragen-command.cmd,metadata=mode=print:key=lavfi.soragen.prompt:file=-" -f null -
