@@ -715,8 +715,8 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             /* the subject of each frame, as the analyser sees it before
              * this clip's events move its last sight on */
             const size_t plane = (size_t)c->frame_size * c->frame_size;
-            DiffPixelGroup boxes[256];
-            float y[256];
+            DiffPixelGroup boxes[DIFF_SUBJECT_MAX_FRAMES];
+            float y[DIFF_SUBJECT_MAX_FRAMES];
 
             ret = ff_diff_subject_boxes(s->hist + (a0 - s->base) * fsz, total - a0, c->frame_size,
                                         &s->subject_seen, y, boxes, s->fg);
@@ -732,8 +732,9 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
-        /* a contact the pictures time: the in-betweens touch down then
-         * (one in the interval before from's is timed from its frames) */
+        /* a contact the pictures time: the in-betweens touch down then.
+         * The interval just before from may get one now; one found there
+         * before is kept. */
         if (s->hist_mask) {
             const int64_t f0 = FFMAX(s->base, from - 1);
             float keep[2] = { -1, -1 };

@@ -22,14 +22,22 @@ for threads in 1 2; do
             'BEGIN { printf "ratio %s threads=%d: PyTorch / engine = %.2fx per step\n\n", p, t, a / b }'
     done
 done
-for prec in f32 bf16; do
+# soragen_run LABEL FRAMES OPTIONS: 4 s of soragen at 256x256, 20 steps, 2 threads
+soragen_run() {
     start=$(date +%s.%N)
     "$BUILD/ffmpeg" -nostdin -v error -lavfi \
-        "soragen=model=$MODEL:p=a hippo bounces on the sand:seed=1:d=4:s=256x256:precision=$prec:threads=2" \
+        "soragen=model=$MODEL:p=a hippo bounces on the sand:seed=1:d=4:s=256x256:threads=2:$3" \
         -f null -
     end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" -v p=$prec \
-        'BEGIN { printf "ffmpeg soragen %s, 4 s at 8 fps, 256x256, 20 steps, 2 threads: %.2f s = %.2f frames/s\n", p, e - s, 32 / (e - s) }'
+    awk -v s="$start" -v e="$end" -v l="$1" -v n=$2 \
+        'BEGIN { printf "ffmpeg soragen %s, 256x256, 20 steps, 2 threads: %.2f s = %.2f frames/s\n", l, e - s, n / (e - s) }'
+}
+for prec in f32 bf16; do
+    soragen_run "$prec, 4 s at 8 fps" 32 "precision=$prec"
+done
+# at 24 fps two frames of three are in-betweens (the subject moved, or the cross-fade)
+for mode in motion blend; do
+    soragen_run "f32, 4 s at 24 fps (inbetween=$mode)" 96 "r=24:inbetween=$mode"
 done
 # remix on a broadcast-size input (issue figure: frames per second at 1280x720)
 start=$(date +%s.%N)
