@@ -694,7 +694,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
          * rest after it: their events wait for the next chunk (and their
          * frames with them), unless this chunk ends the stream */
         int64_t upto = total - EVENT_LOOKAHEAD, from = s->events_upto, a0;
-        float prob[256 * DIFF_N_EVENTS];
+        float prob[256 * DIFF_N_EVENTS], y[DIFF_SUBJECT_MAX_FRAMES];
         DiffEvent found[256 * DIFF_N_EVENTS];
         int n;
 
@@ -711,12 +711,11 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         for (int64_t f = from; f < upto; f++)
             for (int e = 0; e < DIFF_N_EVENTS; e++)
                 prob[(f - from) * DIFF_N_EVENTS + e] = s->hist_events[(f - s->base) * DIFF_N_EVENTS + e];
+        /* the subject of each frame: its track for the events, and for
+         * the in-betweens its masks and poses */
         if (s->hist_mask) {
-            /* the subject of each frame, as the analyser sees it before
-             * this clip's events move its last sight on */
             const size_t plane = (size_t)c->frame_size * c->frame_size;
             DiffPixelGroup boxes[DIFF_SUBJECT_MAX_FRAMES];
-            float y[DIFF_SUBJECT_MAX_FRAMES];
 
             ret = ff_diff_subject_boxes(s->hist + (a0 - s->base) * fsz, total - a0, c->frame_size,
                                         &s->subject_seen, y, boxes, s->fg);
@@ -725,8 +724,11 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             ff_diff_subject_poses(y + (from - a0), boxes + (from - a0), s->fg + (from - a0) * plane,
                                   upto - from, c->frame_size, s->hist_mask + (from - s->base) * plane,
                                   s->hist_pose + (from - s->base));
+        } else if ((ret = ff_diff_subject_track(s->hist + (a0 - s->base) * fsz, total - a0,
+                                                c->frame_size, &s->subject_seen, y)) < 0) {
+            return ret;
         }
-        n = ff_diff_find_events(s->hist + (a0 - s->base) * fsz, from - a0, upto - from, total - upto,
+        n = ff_diff_find_events(y, from - a0, upto - from, total - upto,
                                 c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
                                 FFMIN(s->event_confirmed, s->event_threshold), s->event_certain,
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));

@@ -556,8 +556,8 @@ static double region_area(const RemixContext *s, int f)
  * frame's box (find_box()), found among the contrast's parts on fg (the
  * pictures' foreground per frame, ff_diff_subject_boxes(), or NULL;
  * fg_any[f]: whether frame f has any) where its strongest parts lie off it
- * and those on it carry FG_CONTRAST of their mass; where subject (the analyser's subject box per frame, or
- * NULL) meets it and is at most
+ * and those on it carry FG_CONTRAST of their mass; where subject (the
+ * analyser's subject box per frame, or NULL) meets it and is at most
  * SUBJECT_GROWTH times its area, the box grows to hold it; then every box
  * is widened to the window's largest width and height, and grown by
  * `grow` on every side.  Parts join the box within

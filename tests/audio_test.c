@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "libavutil/error.h"
 #include "libavutil/macros.h"
 #include "libavutil/mem.h"
 
@@ -98,6 +99,23 @@ static void draw(float *f, int n, double bottom, int box)
     }
 }
 
+/* the analyser on a clip of nb frames from its start: the subject's track,
+ * then the events (gravity measured on the clip) */
+static int find_events(const float *frames, int nb, int size, int fps, const float *prob,
+                       float threshold, float confirmed, float certain, DiffSubjectSeen *seen,
+                       DiffEvent *ev, int max)
+{
+    float y[DIFF_SUBJECT_MAX_FRAMES];
+    int ret;
+
+    if (nb > DIFF_SUBJECT_MAX_FRAMES)
+        return AVERROR(EINVAL);
+    if ((ret = ff_diff_subject_track(frames, nb, size, seen, y)) < 0)
+        return ret;
+    return ff_diff_find_events(y, 0, nb, 0, size, 0, fps, 0, prob, threshold, confirmed, certain,
+                               seen, ev, max);
+}
+
 static void test_analyser(void)
 {
     enum { N = 64, T = 16, FPS = 8 };
@@ -140,7 +158,7 @@ static void test_analyser(void)
         if (contacts[k] < (double)(T - 1) / FPS)
             prob[(int)(contacts[k] * FPS) * 2] = 0.9f;
 
-    n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, prob, 0.5f, 1.0f, 0.9f, NULL, ev, 16);
+    n = find_events(frames, T, N, FPS, prob, 0.5f, 1.0f, 0.9f, NULL, ev, 16);
     for (int i = 0; i < n; i++) {
         double best = 1e9;
         for (int k = 0; k < nc; k++)
@@ -182,7 +200,7 @@ static void test_analyser(void)
         }
         for (int i = 0; i < T; i++)
             flat[i * 2] = 0.3f;
-        n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.2f, 0.9f, NULL, ev, 16);
+        n = find_events(frames, T, N, FPS, flat, 0.5f, 0.2f, 0.9f, NULL, ev, 16);
         for (int i = 0; i < n; i++) {
             double best = 1e9;
             for (int k = 0; k < nc; k++)
@@ -193,8 +211,8 @@ static void test_analyser(void)
             printf("FAIL analyser, flat prior: %d events (want %d, all refined within 10 ms)\n",
                    n, expect);
             failures++;
-        } else if ((n = ff_diff_find_events(frames, 0, T, 0, N, 0, FPS, 0, flat, 0.5f, 0.4f, 0.9f,
-                                            NULL, ev, 16)) != 0) {
+        } else if ((n = find_events(frames, T, N, FPS, flat, 0.5f, 0.4f, 0.9f, NULL, ev,
+                                    16)) != 0) {
             printf("FAIL analyser: %d events from a prior under `confirmed`\n", n);
             failures++;
         } else {

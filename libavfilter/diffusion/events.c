@@ -314,19 +314,16 @@ static double measure_gravity(const float *y, int total)
     return curv[nc / 2];
 }
 
-int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
+int ff_diff_find_events(const float *y, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
                         int max)
 {
-    float y[MAX_FRAMES];
-    int n = 0, total = pre + nb + post, ret, lo;
+    int n = 0, total = pre + nb + post, lo;
     double G;
 
     if (pre < 0 || nb < 0 || post < 0 || total > MAX_FRAMES || size < 8 || size > MAX_SIZE || fps <= 0)
         return AVERROR(EINVAL);
-    if ((ret = ff_diff_subject_track(frames, total, size, seen, y)) < 0)
-        return ret;
     G = gravity > 0 ? gravity / ((double)fps * fps) : measure_gravity(y, total);
     /* a fall into a contact begins after the last contact */
     lo = seen ? (int)av_clip64(seen->fall_from - (first - pre), 0, total) : 0;

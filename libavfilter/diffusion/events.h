@@ -89,20 +89,21 @@ typedef struct DiffEvent {
  * model can know that a clip has contacts (a bouncing ball) better than on
  * which frame it drew them; the pictures know the frame.
  *
- * frames: [pre + nb + post][3][size][size] in [-1, 1]: pre frames before
+ * y: the analyser's track of pre + nb + post frames of size x size
+ * (ff_diff_subject_track() or ff_diff_subject_boxes()): pre frames before
  * `first` (may be 0), used to see a fall that began before them, the nb
  * frames whose events are wanted, and post frames after them (may be 0),
  * used to see the bounce or rest after a contact in their last frames.
  * gravity: in pixels per second squared at this frame size, or <= 0 to
  * measure it on the clip (median curvature of its falling stretches).
- * seen: NULL, or where the subject was last seen and where its last contact
- * was (in: from the stream's clip before, out: for the next; zeroed at the
- * stream's start).
+ * seen: NULL, or where the stream's last contact was (fall_from; in: from
+ * the stream's clip before, out: for the next; zeroed at the stream's
+ * start), the same the track was made with.
  *
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
  */
-int ff_diff_find_events(const float *frames, int pre, int nb, int post, int size, int64_t first,
+int ff_diff_find_events(const float *y, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
                         int max);

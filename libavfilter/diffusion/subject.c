@@ -251,14 +251,10 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
     return subject_track(frames, total, size, seen, y, NULL, NULL);
 }
 
-int ff_diff_subject_boxes(const float *frames, int total, int size, const DiffSubjectSeen *seen,
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffSubjectSeen *seen,
                           float *y, DiffPixelGroup *boxes, uint8_t *foreground)
 {
-    DiffSubjectSeen before;
     float track[MAX_FRAMES];
 
-    if (seen)
-        before = *seen;
-    return subject_track(frames, total, size, seen ? &before : NULL, y ? y : track, boxes,
-                         foreground);
+    return subject_track(frames, total, size, seen, y ? y : track, boxes, foreground);
 }

@@ -45,7 +45,9 @@ typedef struct DiffSubjectSeen {
  * The analyser's track of a clip (see ff_diff_find_events()): y[i] is the
  * subject's vertical centre in frame i, in pixels from the top (sub-pixel),
  * or -1 where no subject is seen.  frames: [total][3][size][size] in
- * [-1, 1], total <= 256; seen as for ff_diff_find_events().
+ * [-1, 1], total <= 256.  seen: NULL, or where the subject was last seen
+ * (in: from the stream's clip before, out: for the next; zeroed at the
+ * stream's start); its fall_from is ff_diff_find_events()' to keep.
  *
  * @return 0 or a negative AVERROR code
  */
@@ -59,14 +61,12 @@ int ff_diff_subject_track(const float *frames, int total, int size, DiffSubjectS
  * a pixel stands apart from what the frame shows without subjects (its
  * row's median colour, or the clip's fixed scenery: ground texture,
  * clouds, stars), the candidates of every subject, 0 elsewhere.
- * frames: [total][3][size][size] in [-1, 1], total <= 256.  seen: NULL, or
- * where the subject was last seen, as for ff_diff_subject_track() (read
- * only here).  y, if not NULL, gets the track as ff_diff_subject_track()
- * gives it.
+ * frames, seen: as for ff_diff_subject_track(); y, if not NULL, gets the
+ * track ff_diff_subject_track() gives.
  *
  * @return 0 or a negative AVERROR code
  */
-int ff_diff_subject_boxes(const float *frames, int total, int size, const DiffSubjectSeen *seen,
+int ff_diff_subject_boxes(const float *frames, int total, int size, DiffSubjectSeen *seen,
                           float *y, DiffPixelGroup *boxes, uint8_t *foreground);
 
 #endif /* AVFILTER_DIFFUSION_SUBJECT_H */

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
         return 1;
     for (int c = 0; c < hdr[0]; c++) {
         DiffEvent ev[64];
-        DiffSubjectSeen before = seen; /* for the track: the sight the events had */
+        DiffPixelGroup b[256];
+        float y[256];
         int n;
 
         if (fread(frames, sizeof(*frames), nf, stdin) != nf ||
@@ -82,7 +83,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "find_events: clip %d is truncated\n", c);
             return 1;
         }
-        n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+        if (hdr[1] > 256 || ff_diff_subject_boxes(frames, hdr[1], hdr[2], stream, y, b, NULL) < 0) {
+            fprintf(stderr, "find_events: cannot track clip %d\n", c);
+            return 1;
+        }
+        n = ff_diff_find_events(y, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
                                 confirmed, certain, stream, ev, 64);
         if (n < 0) {
             fprintf(stderr, "find_events: error %d\n", n);
@@ -95,20 +100,11 @@ int main(int argc, char **argv)
         }
         printf("\n");
         if (track) {
-            float y[256];
-            if (hdr[1] > 256 ||
-                ff_diff_subject_track(frames, hdr[1], hdr[2], stream ? &before : NULL, y) < 0) {
-                fprintf(stderr, "find_events: cannot track clip %d\n", c);
-                return 1;
-            }
             for (int i = 0; i < hdr[1]; i++)
                 printf("%s%.2f", i ? " " : "", y[i]);
             printf("\n");
         }
         if (boxes) {
-            DiffPixelGroup b[256];
-            if (hdr[1] > 256 || ff_diff_subject_boxes(frames, hdr[1], hdr[2], NULL, NULL, b, NULL) < 0)
-                return 1;
             for (int i = 0; i < hdr[1]; i++)
                 printf("%s%d,%d,%d,%d", i ? " " : "", b[i].x0, b[i].y0, b[i].x1, b[i].y1);
             printf("\n");

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
             goto end;
         }
         if (ff_diff_subject_boxes(frames, hdr[1], hdr[2], NULL, y, boxes, fg) < 0 ||
-            (n = ff_diff_find_events(frames, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
+            (n = ff_diff_find_events(y, 0, hdr[1], 0, hdr[2], 0, hdr[3], gravity, prob, 0.5f,
                                      0.05f, 0.9f, NULL, ev, 64)) < 0) {
             fprintf(stderr, "inbetween: cannot analyse clip %d\n", c);
             goto end;
