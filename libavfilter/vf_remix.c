@@ -28,7 +28,9 @@
  * (SDEdit) with the known pixels (outside the region to change) given to the
  * model as context; windows after the first also carry the last `overlap`
  * output frames of the one before as fully known context, so a replaced
- * subject keeps its look across windows.  The result is scaled back to the
+ * subject keeps its look across windows (and are noised to `next_strength`:
+ * by default 1 with from/to, where the carried frames show the new element
+ * and the input the old one).  The result is scaled back to the
  * input size and format and written only inside the region: every pixel
  * outside it is the input's, bit for bit.
  *
@@ -93,6 +95,7 @@ typedef struct RemixContext {
     /* options */
     char *prompt, *from, *to;
     float strength;
+    float next_strength, used_next;  /* windows that carry frames */
     int use_mask;
     int show_mask;
     float threshold;
@@ -156,6 +159,7 @@ static const AVOption remix_options[] = {
     { "from",      "word of the element to replace",     OFFSET(from),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "to",        "word of the element to put instead", OFFSET(to),         AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, FLAGS },
     { "strength",  "how far from the input to go",       OFFSET(strength),   AV_OPT_TYPE_FLOAT,  { .dbl = 0.8 },  0.05, 1, FLAGS },
+    { "next_strength", "strength of windows that carry frames, -1: auto", OFFSET(next_strength), AV_OPT_TYPE_FLOAT, { .dbl = -1 }, -1, 1, FLAGS },
     { "mask",      "take the region from a second input", OFFSET(use_mask),  AV_OPT_TYPE_BOOL,   { .i64 = 0 },    0, 1, FLAGS },
     { "show_mask", "output the region instead of the remix", OFFSET(show_mask), AV_OPT_TYPE_BOOL, { .i64 = 0 },   0, 1, FLAGS },
     { "threshold", "region threshold of the from/to contrast", OFFSET(threshold), AV_OPT_TYPE_FLOAT, { .dbl = 0.35 }, 0.01, 1, FLAGS },
@@ -274,6 +278,17 @@ static av_cold int init(AVFilterContext *ctx)
     }
     if ((ret = ff_diff_sampler_churn(s->churn, s->method, &s->used_churn, ctx)) < 0)
         return ret;
+    if (s->next_strength >= 0 && s->next_strength < 0.05f) {
+        av_log(ctx, AV_LOG_ERROR, "next_strength %g: use -1 (auto) or 0.05 to 1\n",
+               s->next_strength);
+        return AVERROR(EINVAL);
+    }
+    /* a window that carries output frames of the one before: with from/to
+     * they show the new element where the input shows the old one, which,
+     * noised in, pulls the drawing away from them; so such windows start
+     * from noise in the region (measured: make eval's remix boundaries) */
+    s->used_next = s->next_strength >= 0 ? s->next_strength :
+                   s->from && !s->use_mask ? 1.0f : s->strength;
     if (s->overlap >= s->model->cfg.frames) {
         av_log(ctx, AV_LOG_ERROR, "overlap %d must be below the model's %d frames per window\n",
                s->overlap, s->model->cfg.frames);
@@ -774,6 +789,7 @@ static int start_window(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
     const int T = s->T, K = s->carried;
+    const float t_start = K ? s->used_next : s->strength;
     double area = 0;
     int ret;
 
@@ -834,11 +850,11 @@ static int start_window(AVFilterContext *ctx)
             s->zctx[i] = s->zclip[i] * s->zmask[(i / zf) * zp + i % zp];
         ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
                                     s->guidance, s->method, s->used_churn, s->zctx, s->zmask,
-                                    s->strength, s->zclip);
+                                    t_start, s->zclip);
     } else {
         ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
                                     s->guidance, s->method, s->used_churn, s->ctx_clip,
-                                    s->ctx_mask, s->strength, s->clip);
+                                    s->ctx_mask, t_start, s->clip);
     }
     if (ret < 0)
         return ret;
@@ -984,7 +1000,7 @@ static int emit_window(AVFilterContext *ctx)
             av_dict_set(&out->metadata, "lavfi.remix.to", s->to, 0);
             av_dict_set(&out->metadata, "lavfi.remix.located", s->located ? "1" : "0", 0);
         }
-        snprintf(buf, sizeof(buf), "%g", s->strength);
+        snprintf(buf, sizeof(buf), "%g", K ? s->used_next : s->strength);
         av_dict_set(&out->metadata, "lavfi.remix.strength", buf, 0);
         snprintf(buf, sizeof(buf), "%.4f", area);
         av_dict_set(&out->metadata, "lavfi.remix.mask_area", buf, 0);

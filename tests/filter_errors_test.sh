@@ -63,6 +63,7 @@ expect ok    "lavfi.remix.mask_area=1.0000" "remix=model=$TINYL:prompt=a cat:str
 expect error "holds 85 tensors, the architecture uses 75" "soragen=model=$tmp/refine0.safetensors:p=a hippo"
 expect error "needs to=WORD"             "remix=model=$TINY:from=hippo"
 expect error "Say what to generate"      "remix=model=$TINY"
+expect error "next_strength 0.01: use -1 (auto) or 0.05 to 1" "remix=model=$TINY:to=hippo:next_strength=0.01"
 expect error "the model does not know .zebra." "remix=model=$TINY:to=zebra"
 expect error "overlap 4 must be below"   "soragen=model=$TINY:p=a hippo:overlap=4"
 expect ok    "lavfi.soragen.seed"        "soragen=model=$TINY:p=hippo:d=0.125:steps=1:s=16x16,metadata=mode=print"

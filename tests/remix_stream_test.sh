@@ -124,5 +124,42 @@ else
     echo "ok   [no busy wait]: wall, user, sys s: $(cat "$tmp/re")"
 fi
 
+# next_strength: windows that carry frames of the one before (window
+# numbers 1 and up in lavfi.remix.window) are noised to 1 with from/to by
+# default, to strength otherwise, to next_strength when it is set; the
+# first window's frames do not depend on it, the later ones do
+n=$((n + 1))
+NS="testsrc2=s=64x64:r=8:d=1.5,format=rgb24"
+ns_run() {
+    timeout 60 "$FFMPEG" -nostdin -v error -filter_complex \
+        "$NS,remix=$REMIX:$1,metadata=mode=print:file=$tmp/ns-$2.txt" -f framecrc "$tmp/ns-$2.crc"
+    # window and strength of each frame, then the frames' checksums
+    awk -F= '/lavfi.remix.strength/ { st = $2 } /lavfi.remix.window/ { print $2, st }' \
+        "$tmp/ns-$2.txt" > "$tmp/ns-$2.ws"
+    grep -v '^#' "$tmp/ns-$2.crc" | cut -d, -f6 > "$tmp/ns-$2.crcs"
+}
+ns_run "from=hippo:to=cat" fromto
+ns_run "p=a cat:strength=0.7" prompt
+ns_run "p=a cat:strength=0.7:next_strength=1" prompt1
+# strength per window: "first later" over all frames, one line per run
+ns_summary() {
+    awk '$1 == 0 { a[$2] = 1 } $1 > 0 { b[$2] = 1 }
+         END { for (k in a) f = f k; for (k in b) l = l k; print f, l }' "$tmp/ns-$1.ws"
+}
+got="$(ns_summary fromto) / $(ns_summary prompt) / $(ns_summary prompt1)"
+frames=$(wc -l < "$tmp/ns-prompt.crcs")
+# the tiny model: windows of 4 frames, 2 carried, so frames 0-3 are window 0
+same=$(paste -d' ' "$tmp/ns-prompt.crcs" "$tmp/ns-prompt1.crcs" | head -n 4 | awk '$1 == $2' | wc -l)
+later=$(paste -d' ' "$tmp/ns-prompt.crcs" "$tmp/ns-prompt1.crcs" | tail -n +5 | awk '$1 != $2' | wc -l)
+if [ "$got" != "0.8 1 / 0.7 0.7 / 0.7 1" ] || [ "$frames" != 12 ] || [ "$same" != 4 ] || \
+        [ "$later" != 8 ]; then
+    echo "FAIL [next_strength]: strengths (first later) '$got', $frames frames," \
+         "$same of the first 4 alike, $later of the others differ"
+    fail=$((fail + 1))
+else
+    echo "ok   [next_strength]: strengths (first later) $got; next_strength=1 changes" \
+         "the 8 later frames, not the first 4"
+fi
+
 echo "$((n - fail)) of $n passed"
 [ $fail = 0 ]
