@@ -58,6 +58,7 @@
 #include "diffusion/denoiser.h"
 #include "diffusion/dialogue.h"
 #include "diffusion/events.h"
+#include "diffusion/footsteps.h"
 #include "diffusion/inbetween.h"
 #include "diffusion/model.h"
 #include "diffusion/onednn.h"
@@ -126,6 +127,7 @@ typedef struct SoragenContext {
     float *between;          /* [3][size][size] an in-between frame */
     uint8_t *between_masks;  /* [2][size][size] its scratch */
     DiffSubjectSeen subject_seen; /* the event analyser's last sight of the subject */
+    DiffFootsteps walk;           /* the footfalls counted since a walk began */
     int64_t chunk;           /* chunks started */
     int running;
     float *ctx_clip, *ctx_mask; /* the denoiser's clip: pixels or latents */
@@ -734,6 +736,11 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
+        ret = ff_diff_footsteps(&s->walk, prob, upto - from, from, c->fps, s->event_threshold,
+                                found + n, FF_ARRAY_ELEMS(found) - n);
+        if (ret < 0)
+            return ret;
+        n += ret;
         /* a contact the pictures time: the in-betweens touch down then.
          * The interval just before from may get one now; one found there
          * before is kept. */

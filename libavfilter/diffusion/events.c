@@ -328,91 +328,77 @@ int ff_diff_find_events(const float *y, int pre, int nb, int post, int size, int
     /* a fall into a contact begins after the last contact */
     lo = seen ? (int)av_clip64(seen->fall_from - (first - pre), 0, total) : 0;
     for (int f = 0; f < nb && n < max; f++) {
-        for (int k = 0; k < 2 && n < max; k++) {
-            static const int offs[3] = { 0, -1, 1 };
-            DiffEvent *e = &out[n];
-            const int j = pre + f;
-            float p = prob[f * 2 + k];
-            double tc, tl = 0, lc = -1, ll = -1;
-            int peak, sure, landed = 0, strict = 0, refined = 0;
+        static const int offs[3] = { 0, -1, 1 };
+        DiffEvent *e = &out[n];
+        const int j = pre + f;
+        float p = prob[f * 2];
+        double tc, tl = 0, lc = -1, ll = -1;
+        int peak, sure, landed = 0, strict = 0, refined = 0;
 
-            if (k) {
-                /* footfalls: where the model says, at the frame's middle */
-                if (p < threshold)
-                    continue;
-                e->kind     = DIFF_EVENT_FOOTFALL;
-                e->strength = p;
-                e->refined  = 0;
-                e->level    = -1;
-                e->time     = (first + f + 0.5) / fps;
-                n++;
+        if (p < FFMIN(confirmed, threshold))
+            continue;
+        /* above the threshold, a contact is where the model's
+         * probability peaks (a caption of bounces raises it on every
+         * frame) */
+        peak = p >= threshold &&
+               !((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p));
+        /* two samples of flight a side fit any motion: only a model
+         * sure of a contact may have it timed from so little */
+        sure = peak && p >= certain;
+        /* a landing a viewer sees in or next to the interval */
+        for (int i = j; i <= j + 2 && !landed; i++)
+            landed = seen_landing(y, total, i, lo, size, fps, G, &tl, &ll);
+        if (!peak) {
+            /* below the threshold (or beside a peak) a contact sounds
+             * only where the pictures show it */
+            strict = p < threshold && refine_contact(y, total, j, G, 1, &tc, &lc);
+            if (!strict && !landed)
                 continue;
-            }
-            if (p < FFMIN(confirmed, threshold))
-                continue;
-            /* above the threshold, a contact is where the model's
-             * probability peaks (a caption of bounces raises it on every
-             * frame) */
-            peak = p >= threshold &&
-                   !((f > 0 && prob[(f - 1) * 2] > p) || (f + 1 < nb && prob[(f + 1) * 2] >= p));
-            /* two samples of flight a side fit any motion: only a model
-             * sure of a contact may have it timed from so little */
-            sure = peak && p >= certain;
-            /* a landing a viewer sees in or next to the interval */
-            for (int i = j; i <= j + 2 && !landed; i++)
-                landed = seen_landing(y, total, i, lo, size, fps, G, &tl, &ll);
-            if (!peak) {
-                /* below the threshold (or beside a peak) a contact sounds
-                 * only where the pictures show it */
-                strict = p < threshold && refine_contact(y, total, j, G, 1, &tc, &lc);
-                if (!strict && !landed)
-                    continue;
-            } else if (!landed && still(y, total, j, G)) {
-                /* a peak where the pictures show the subject still */
-                continue;
-            }
-            refined = strict;
-            /* (a hint under the threshold has tried its own interval) */
-            for (int o = !peak && p < threshold; o < 3 && !refined && (peak || landed); o++) {
-                double t, l;
-                if (!still(y, total, j + offs[o], G) &&
-                    refine_contact(y, total, j + offs[o], G, !sure, &t, &l) &&
-                    (!landed || fabs(t - tl) <= SEEN_NEAR)) {
-                    tc      = t;
-                    lc      = l;
-                    refined = 1;
-                }
-            }
-            if (!refined && landed) {
-                tc      = tl;
-                lc      = ll;
+        } else if (!landed && still(y, total, j, G)) {
+            /* a peak where the pictures show the subject still */
+            continue;
+        }
+        refined = strict;
+        /* (a hint under the threshold has tried its own interval) */
+        for (int o = !peak && p < threshold; o < 3 && !refined && (peak || landed); o++) {
+            double t, l;
+            if (!still(y, total, j + offs[o], G) &&
+                refine_contact(y, total, j + offs[o], G, !sure, &t, &l) &&
+                (!landed || fabs(t - tl) <= SEEN_NEAR)) {
+                tc      = t;
+                lc      = l;
                 refined = 1;
             }
-            /* a peak the pictures could time but show no contact at: the
-             * model's alone */
-            if (!refined && seen_about(y, total, j))
-                continue;
-            e->kind     = DIFF_EVENT_CONTACT;
-            e->strength = p * (refined ? impact(y, total, tc, lo, size, fps) : 1.0f);
-            e->refined  = refined;
-            e->time     = refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
-            e->level    = refined ? lc : -1;
-            if (refined) {
-                /* two hinted intervals, one contact */
-                int dup = 0;
-                for (int i = n - 1; i >= 0 && !dup; i--) {
-                    if (out[i].kind == e->kind && out[i].refined &&
-                        fabs(out[i].time - e->time) < 0.5 / fps) {
-                        out[i].strength = FFMAX(out[i].strength, e->strength);
-                        dup = 1;
-                    }
-                }
-                lo = FFMAX(lo, FFMIN((int)ceil(tc), total));
-                if (dup)
-                    continue;
-            }
-            n++;
         }
+        if (!refined && landed) {
+            tc      = tl;
+            lc      = ll;
+            refined = 1;
+        }
+        /* a peak the pictures could time but show no contact at: the
+         * model's alone */
+        if (!refined && seen_about(y, total, j))
+            continue;
+        e->kind     = DIFF_EVENT_CONTACT;
+        e->strength = p * (refined ? impact(y, total, tc, lo, size, fps) : 1.0f);
+        e->refined  = refined;
+        e->time     = refined ? (first - pre + tc) / fps : (first + f + 0.5) / fps;
+        e->level    = refined ? lc : -1;
+        if (refined) {
+            /* two hinted intervals, one contact */
+            int dup = 0;
+            for (int i = n - 1; i >= 0 && !dup; i--) {
+                if (out[i].kind == e->kind && out[i].refined &&
+                    fabs(out[i].time - e->time) < 0.5 / fps) {
+                    out[i].strength = FFMAX(out[i].strength, e->strength);
+                    dup = 1;
+                }
+            }
+            lo = FFMAX(lo, FFMIN((int)ceil(tc), total));
+            if (dup)
+                continue;
+        }
+        n++;
     }
     if (seen)
         seen->fall_from = FFMAX(seen->fall_from, first - pre + lo);

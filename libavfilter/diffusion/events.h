@@ -43,10 +43,11 @@ typedef struct DiffEvent {
 
 
 /**
- * Events of nb native frames starting at native frame first (frame f shows
- * time f / fps): the model's per-frame probabilities prob[nb][2] (contact,
- * footfall) say during which frame interval something happens; the
- * pictures say when exactly.
+ * Contacts of nb native frames starting at native frame first (frame f
+ * shows time f / fps): the model's per-frame probabilities prob[nb][2]
+ * (contact, footfall: the first is read; footfalls are
+ * ff_diff_footsteps()') say during which frame interval something
+ * happens; the pictures say when exactly.
  *
  * The analyser follows the subject's vertical centre in every frame
  * (sub-pixel, seen against the scene's fixed scenery: ground texture,
