@@ -736,11 +736,14 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                                 &s->subject_seen, found, FF_ARRAY_ELEMS(found));
         if (n < 0)
             return n;
-        ret = ff_diff_footsteps(&s->walk, prob, upto - from, from, c->fps, s->event_threshold,
-                                found + n, FF_ARRAY_ELEMS(found) - n);
-        if (ret < 0)
-            return ret;
-        n += ret;
+        /* (the contacts above also time the in-betweens; the steps are sounds only) */
+        if (s->audio) {
+            ret = ff_diff_footsteps(&s->walk, prob, upto - from, from, c->fps, s->event_threshold,
+                                    found + n, FF_ARRAY_ELEMS(found) - n);
+            if (ret < 0)
+                return ret;
+            n += ret;
+        }
         /* a contact the pictures time: the in-betweens touch down then.
          * The interval just before from may get one now; one found there
          * before is kept. */

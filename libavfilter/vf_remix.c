@@ -785,11 +785,18 @@ end:
     return ret;
 }
 
+/* the noise level the window starts from: one that carries frames of the
+ * window before starts from next_strength */
+static float window_strength(const RemixContext *s)
+{
+    return s->carried ? s->used_next : s->strength;
+}
+
 static int start_window(AVFilterContext *ctx)
 {
     RemixContext *s = ctx->priv;
     const int T = s->T, K = s->carried;
-    const float t_start = K ? s->used_next : s->strength;
+    const float t_start = window_strength(s);
     double area = 0;
     int ret;
 
@@ -1000,7 +1007,7 @@ static int emit_window(AVFilterContext *ctx)
             av_dict_set(&out->metadata, "lavfi.remix.to", s->to, 0);
             av_dict_set(&out->metadata, "lavfi.remix.located", s->located ? "1" : "0", 0);
         }
-        snprintf(buf, sizeof(buf), "%g", K ? s->used_next : s->strength);
+        snprintf(buf, sizeof(buf), "%g", window_strength(s));
         av_dict_set(&out->metadata, "lavfi.remix.strength", buf, 0);
         snprintf(buf, sizeof(buf), "%.4f", area);
         av_dict_set(&out->metadata, "lavfi.remix.mask_area", buf, 0);
