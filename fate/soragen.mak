@@ -145,10 +145,18 @@ fate-soragen: $(FATE_SORAGEN_INBETWEEN-yes)
 # the block).  In the second the box meets the block's edge and grows to
 # hold it.  show_mask outputs the boxes.
 REMIX_BLOCK = -f lavfi -i "color=c=0x3060c0:s=64x64:r=8:d=1[bg];color=c=0xe08020:s=30x26:r=8:d=1[b];[bg][b]overlay=x=8+2*n:y=20,format=yuv420p[out0]"
+# next_strength: with from/to the windows that carry frames of the window
+# before start from noise (lavfi.remix.strength 1 from window 1 on, 0.8 in
+# window 0); the metadata of each frame, not its pixels
+FATE_REMIX_COMPLETE += fate-remix-next-strength
+fate-remix-next-strength: CMD = ffmpeg $(REMIX_BLOCK) -vf "remix=$(REMIX_TINY):from=hippo:to=cat,metadata=mode=print:key=lavfi.remix.strength:file=-" -f null -
+fate-remix-next-strength: CMP = diff
+
 FATE_REMIX_COMPLETE += fate-remix-complete
 fate-remix-complete: CMD = framecrc $(REMIX_BLOCK) -vf "remix=$(REMIX_TINY):from=hippo:to=cat:show_mask=1:complete=1"
 FATE_REMIX_COMPLETE-$(call ALLYES, REMIX_FILTER COLOR_FILTER OVERLAY_FILTER FORMAT_FILTER \
-                                   LAVFI_INDEV RAWVIDEO_ENCODER FRAMECRC_MUXER) += $(FATE_REMIX_COMPLETE)
+                                   METADATA_FILTER LAVFI_INDEV RAWVIDEO_ENCODER FRAMECRC_MUXER \
+                                   WRAPPED_AVFRAME_ENCODER NULL_MUXER) += $(FATE_REMIX_COMPLETE)
 FATE_FFMPEG += $(FATE_REMIX_COMPLETE-yes)
 fate-remix: $(FATE_REMIX_COMPLETE-yes)
 

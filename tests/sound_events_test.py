@@ -1,12 +1,19 @@
-"""Rendered onsets per stem, through the filter (issue 4: "onsets of
-rendered sounds within 1 ms of their event times (per stem)").
+"""The filter's sounds, through its debug option `stems` (issue 4).
 
-build/ffmpeg's soragen runs the shipped model with the debug option
-`stems`: a dog walking (footfalls, a walk's steps read from the model's
-rate) and the dog jumping (contacts), each with the shipped sound bank
-and with the procedural synthesis (`sounds=none`).  For every event of
-the event list, its class's stem must start the sound within MAX_MS of
-the event time:
+build/ffmpeg's soragen runs the shipped model on a dog walking (footfalls)
+and the dog jumping (contacts), each with the shipped sound bank and with
+the procedural synthesis (`sounds=none`).
+
+A walk sounds its steps: the shipped model gives a walking subject a
+footfall probability of about 0.4 on every frame (it knows the walk, not
+the frames its feet land on; the world it learned from walks at 2.5-4
+steps a second), which libavfilter/diffusion/footsteps.c reads as a rate.
+The walk must get at least MIN_STEPS steps in its 3 s, STEP_GAP apart (the
+world's cadences), at strength 1; the jump no footfall.
+
+Onsets within 1 ms of their event times, per stem: for every event of the
+event list, its class's stem must start the sound within MAX_MS of the
+event time:
   - procedural: the first sample over SILENT after the stem was silent
     for the GAP before it (the synthesis starts at the event time with a
     1 ms rise);
@@ -29,6 +36,7 @@ SR = 48000
 MAX_MS = 1.0
 SILENT = 1e-6
 GAP = 0.002
+MIN_STEPS, STEP_GAP = 8, (0.25, 0.4)
 CLIPS = [("a dog walks on the grass", "footfall"), ("the dog jumps on a white background", "contact")]
 
 
@@ -41,9 +49,24 @@ def run(prompt, sounds, prefix):
     with open(prefix + "-events.txt") as f:
         for line in f:
             if not line.startswith("#"):
-                t, kind = line.split()[:2]
-                events.append((float(t), kind))
+                t, kind, strength = line.split()[:3]
+                events.append((float(t), kind, float(strength)))
     return events
+
+
+def steps_ok(events, kind):
+    """The walk's steps (kind "footfall"), or no footfall at all."""
+    steps = [(t, st) for t, k, st in events if k == "footfall"]
+    if kind != "footfall":
+        print("  %d footfalls (want none)" % len(steps))
+        return not steps
+    gaps = np.diff([t for t, _ in steps])
+    ok = len(steps) >= MIN_STEPS and all(st == 1.0 for _, st in steps) and \
+        len(gaps) and STEP_GAP[0] <= gaps.min() and gaps.max() <= STEP_GAP[1]
+    print("  %d steps, %.3f-%.3f s apart, strengths %s" % (
+        len(steps), gaps.min() if len(gaps) else 0, gaps.max() if len(gaps) else 0,
+        sorted({st for _, st in steps})))
+    return ok
 
 
 def stem(path):
@@ -73,7 +96,10 @@ def main():
             for sounds in ("none", os.path.join(REPO, "models", "sounds", "bank.txt")):
                 bank = sounds != "none"
                 prefix = os.path.join(tmp, "%s-%d" % (kind, bank))
-                events = [t for t, k in run(prompt, sounds, prefix) if k == kind]
+                found = run(prompt, sounds, prefix)
+                if not steps_ok(found, kind):
+                    fails += 1
+                events = [t for t, k, _ in found if k == kind]
                 x = stem("%s-%s.wav" % (prefix, kind))
                 # events whose window lies inside the stem (the last chunk's
                 # events may lie past the 3 s the audio covers)
