@@ -744,18 +744,13 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                 return ret;
             n += ret;
         }
-        /* a contact the pictures time: the in-betweens touch down then.
-         * The interval just before from may get one now; one found there
-         * before is kept. */
+        /* a contact the pictures time: the in-betweens touch down then
+         * (the interval just before from may get one now) */
         if (s->hist_mask) {
             const int64_t f0 = FFMAX(s->base, from - 1);
-            float keep[2] = { -1, -1 };
-            if (f0 < from)
-                memcpy(keep, s->hist_contact + 2 * (f0 - s->base), sizeof(keep));
+            ff_diff_inbetween_no_contacts(s->hist_contact + 2 * (from - s->base), upto - from);
             ff_diff_inbetween_contacts(found, n, f0, upto - f0, c->fps,
                                        s->hist_contact + 2 * (f0 - s->base));
-            if (f0 < from && keep[0] >= 0)
-                memcpy(s->hist_contact + 2 * (f0 - s->base), keep, sizeof(keep));
         }
         if (!s->audio)
             n = 0;

@@ -243,19 +243,34 @@ static void test_scenery(void)
 
 static void test_contacts(void)
 {
-    const DiffEvent ev[3] = {
+    const DiffEvent ev[4] = {
         { 10.3 / 8, DIFF_EVENT_CONTACT,  0.9f, 1, 44.0f },
         { 12.5 / 8, DIFF_EVENT_CONTACT,  0.9f, 0, -1.0f },
         { 13.5 / 8, DIFF_EVENT_FOOTFALL, 0.9f, 0, -1.0f },
+        {  9.6 / 8, DIFF_EVENT_CONTACT,  0.9f, 1, 40.0f },
     };
     float contact[2 * 6];
 
+    ff_diff_inbetween_no_contacts(contact, 6);
     ff_diff_inbetween_contacts(ev, 3, 9, 6, 8, contact);
     EXPECT(fabsf(contact[2] - 0.3f) < 1e-4 && contact[3] == 44.0f,
            "the refined contact in interval 10 at 0.3, level 44: got %g, %g", contact[2], contact[3]);
     for (int i = 0; i < 6; i++)
         EXPECT(i == 1 || contact[2 * i] < 0, "no contact in interval %d, got %g", 9 + i,
                contact[2 * i]);
+    /* a later chunk times interval 10 again, and 9 for the first time:
+     * the first timing of 10 stands */
+    {
+        const DiffEvent again[2] = {
+            { 10.5 / 8, DIFF_EVENT_CONTACT, 0.9f, 1, 45.0f },
+            ev[3],
+        };
+        ff_diff_inbetween_contacts(again, 2, 9, 6, 8, contact);
+        EXPECT(fabsf(contact[2] - 0.3f) < 1e-4 && contact[3] == 44.0f,
+               "interval 10 keeps its contact at 0.3, level 44: got %g, %g", contact[2], contact[3]);
+        EXPECT(fabsf(contact[0] - 0.6f) < 1e-4 && contact[1] == 40.0f,
+               "interval 9 gets its contact at 0.6, level 40: got %g, %g", contact[0], contact[1]);
+    }
 }
 
 int main(void)

@@ -72,13 +72,17 @@ void ff_diff_subject_poses(const float *y, const DiffPixelGroup *boxes, const ui
     }
 }
 
-void ff_diff_inbetween_contacts(const DiffEvent *ev, int n, int64_t first, int nb, int fps,
-                                float *contact)
+void ff_diff_inbetween_no_contacts(float *contact, int nb)
 {
     for (int i = 0; i < nb; i++) {
         contact[2 * i]     = -1;
         contact[2 * i + 1] = -1;
     }
+}
+
+void ff_diff_inbetween_contacts(const DiffEvent *ev, int n, int64_t first, int nb, int fps,
+                                float *contact)
+{
     for (int k = 0; k < n; k++) {
         const double tc = ev[k].time * fps;
         const int64_t i = (int64_t)floor(tc) - first;

@@ -50,11 +50,19 @@ void ff_diff_subject_poses(const float *y, const DiffPixelGroup *boxes, const ui
                            int nb, int size, uint8_t *masks, DiffPose *poses);
 
 /**
- * The contacts of the in-betweens: contact[2 * i] gets the fraction of
- * native frame interval [first + i, first + i + 1] at which a contact the
- * pictures timed (refined, with a level) happens, -1 where none does, and
- * contact[2 * i + 1] the subject's centre then.  ev: n events of a stream
- * at fps native frames per second (times in seconds).
+ * Contacts of the in-betweens: contact[2 * i] is the fraction of native
+ * frame interval [first + i, first + i + 1] at which a contact the pictures
+ * timed happens (< 0: none), contact[2 * i + 1] the subject's centre then.
+ * This marks nb intervals as having none.
+ */
+void ff_diff_inbetween_no_contacts(float *contact, int nb);
+
+/**
+ * Add the contacts the pictures timed (refined, with a level) among ev (n
+ * events of a stream at fps native frames per second, times in seconds) to
+ * the nb intervals of contact from first on.  An interval that has a
+ * contact keeps it: a stream analysed in chunks times the interval before
+ * a chunk's first frame once more, and the first timing stands.
  */
 void ff_diff_inbetween_contacts(const DiffEvent *ev, int n, int64_t first, int nb, int fps,
                                 float *contact);

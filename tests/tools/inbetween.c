@@ -94,6 +94,7 @@ int main(int argc, char **argv)
             goto end;
         }
         ff_diff_subject_poses(y, boxes, fg, hdr[1], hdr[2], masks, poses);
+        ff_diff_inbetween_no_contacts(contact, hdr[1]);
         ff_diff_inbetween_contacts(ev, n, 0, hdr[1], hdr[3], contact);
         G = gravity > 0 ? gravity / ((double)hdr[3] * hdr[3]) : 0;
         for (int i = 0; i + 1 < hdr[1]; i++) {
