@@ -42,6 +42,8 @@
 #define SEEN_AFTER   0.25   /* s: how long after a landing the rest or rebound is looked for */
 #define IMPACT_FALL  0.5    /* of the frame height: a fall into a contact that sounds in full */
 #define IMPACT_FLOOR 0.25   /* least loudness of a contact's sound, of a full fall's */
+#define SEEN_SLOWER  0.5    /* a fall's step under this share of the one before it ends
+                               the flight */
 #define SEEN_NEAR    0.5    /* frames: a flight's contact this close to a landing a viewer
                                sees times it */
 
@@ -219,9 +221,10 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
  * SEEN_AFTER within SEEN_REST of their median) or a rebound by half that
  * fall.  A generated subject's falls are not parabolas of one gravity, so
  * refine_contact() misses them; this asks only for what the eye goes by.
- * The instant is where a flight of gravity G fitted to the fall's samples
- * clearly above the level reaches it, kept between the last of them and
- * the first sample at the level.  Returns 1 and sets *tc (frame units) and
+ * The instant is where a flight of gravity G through the last two of the
+ * fall's samples clearly above the level (and still falling as fast)
+ * reaches it, kept between the last of them and the first sample at the
+ * level.  Returns 1 and sets *tc (frame units) and
  * *at (the subject's centre there). */
 static int seen_landing(const float *y, int total, int i, int lo, int size, int fps, double G,
                         double *tc, double *at)
@@ -231,7 +234,7 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
     const int span = FFMAX(1, (int)lrint(SEEN_SPAN * fps));
     double level, lowest, t1, a, b;
     float v[16] = { 0 };
-    int start = i, j, k1, n = 0, at_rest = 1;
+    int start = i, j, j0, k1, n = 0, at_rest = 1;
 
     if (i < 1 || i - 1 < lo || i + after >= total || after >= FF_ARRAY_ELEMS(v))
         return 0;
@@ -264,11 +267,20 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
      * the contact is neither in the air nor down) */
     for (j = i; j > start && y[j] > level - 2 * rest; j--)
         ;
+    /* nothing in flight slows: a sample reached by less than SEEN_SLOWER
+     * of the step before it is down already, sinking into the ground (a
+     * generated subject that settles) or blended across the contact */
+    while (j - 1 > start && y[j] - y[j - 1] < SEEN_SLOWER * (y[j - 1] - y[j - 2]))
+        j--;
     for (k1 = j + 1; k1 < i && y[k1] <= level - rest; k1++)
         ;
     t1  = k1;
     *tc = t1;
-    if (j > start && G > 1e-9 && fit_line(y, start, 1, j - start + 1, G, &a, &b)) {
+    /* the flight through the last two of them: a generated fall is no
+     * flight of one gravity from its start (it hangs, then drops), but
+     * over one interval it is near enough */
+    j0 = FFMAX(start, j - 1);
+    if (j > start && G > 1e-9 && fit_line(y, j0, 1, j - j0 + 1, G, &a, &b)) {
         double disc = b * b - 2 * G * (a - level);
         if (disc >= 0)
             *tc = av_clipd((-b + sqrt(disc)) / G, j, t1);

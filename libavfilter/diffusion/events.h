@@ -64,8 +64,9 @@ typedef struct DiffEvent {
  * flights of one gravity (it hangs, then drops), so the analyser also
  * looks for the landing a viewer sees: a fall of an eighth of the frame
  * height, begun after the last contact, into a rest or a rebound; its
- * instant is where a flight fitted to the fall's samples reaches the
- * level after it, unless a flight's contact lies within half a frame of
+ * instant is where a flight through the fall's last two samples in the
+ * air (a sample reached by less than half the step before it is down,
+ * sinking) reaches the level after it, unless a flight's contact lies within half a frame of
  * it.  Where the pictures cannot tell (too
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
