@@ -119,6 +119,7 @@ typedef struct SoragenContext {
     int cap;
     int64_t base, nb_native;
     int64_t events_upto;     /* native frames whose events are known */
+    int64_t released;        /* native frames that may go out (their events are final) */
     int analyse;             /* the analyser runs: for the sounds, or for in-betweens */
     uint8_t *hist_mask;      /* [cap][size][size] the subject's pixels (in-betweens) */
     DiffPose *hist_pose;     /* [cap] the subject's pose */
@@ -158,11 +159,15 @@ typedef struct SoragenContext {
     uint8_t *xw, *yw;
 } SoragenContext;
 
-/* native frames the event analyser looks at after / before the frames whose
- * events it times (ff_diff_find_events()): a contact it finds without a
- * hint needs three frames of the bounce or rest after its interval */
-#define EVENT_LOOKAHEAD 3
+/* native frames the event analyser looks at before the frames whose events
+ * it times (ff_diff_find_events(); after them: ff_diff_events_after()) */
 #define EVENT_HISTORY   4
+/* native frames before the first whose events are being found that are
+ * still held: a contact is often found from the interval after its own
+ * (the model hints a generated landing a frame late) and its landing
+ * from up to two intervals on, so the frames, and the audio under them,
+ * go out this far behind what the analyser has timed */
+#define EVENT_HOLD      2
 
 #define OFFSET(x) offsetof(SoragenContext, x)
 #define V AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
@@ -695,7 +700,8 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         /* a contact in a chunk's last frames is timed from the bounce or
          * rest after it: their events wait for the next chunk (and their
          * frames with them), unless this chunk ends the stream */
-        int64_t upto = total - EVENT_LOOKAHEAD, from = s->events_upto, a0;
+        int64_t upto = total - ff_diff_events_after(c->fps), from = s->events_upto, a0;
+        const double out_to = (double)s->released / c->fps;
         float prob[256 * DIFF_N_EVENTS], y[DIFF_SUBJECT_MAX_FRAMES];
         DiffEvent found[256 * DIFF_N_EVENTS];
         int n;
@@ -752,6 +758,15 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
             ff_diff_inbetween_contacts(found, n, f0, upto - f0, c->fps,
                                        s->hist_contact + 2 * (f0 - s->base));
         }
+        /* a contact found in frames already out (the hold was not
+         * enough) sounds at once, whole, rather than cut */
+        for (int i = 0; i < n; i++) {
+            if (found[i].time < out_to) {
+                av_log(ctx, AV_LOG_VERBOSE, "contact at %.3f s found after its frames went "
+                       "out; it sounds at %.3f s\n", found[i].time, out_to);
+                found[i].time = out_to;
+            }
+        }
         if (!s->audio)
             n = 0;
         if (s->nb_events + n > s->events_cap) {
@@ -770,6 +785,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         s->nb_events += n;
         s->nb_events_total += n;
         s->events_upto = upto;
+        s->released    = upto == total ? upto : FFMAX(s->released, upto - EVENT_HOLD);
     }
     s->nb_native += fresh;
     s->chunk++;
@@ -949,7 +965,7 @@ static int activate(AVFilterContext *ctx)
     if (s->nb_frames >= 0 && s->pts >= s->nb_frames)
         return set_eof(ctx);
     native_pos(s, s->pts, &i0, &frac);
-    if (i0 + !!frac < (s->analyse ? s->events_upto : s->nb_native)) {
+    if (i0 + !!frac < (s->analyse ? s->released : s->nb_native)) {
         if ((ret = output_frame(ctx, outlink, i0, frac)) < 0)
             return ret;
         /* EOF with the last frame, not at the next request: the 7.1 CLI

@@ -308,6 +308,14 @@ static float impact(const float *y, int total, double tc, int lo, int size, int 
     return av_clipf(sqrtf((level - top) / (IMPACT_FALL * size)), IMPACT_FLOOR, 1.0f);
 }
 
+int ff_diff_events_after(int fps)
+{
+    /* seen_landing() looks for a landing at samples j .. j + 2 and for
+     * the rest or rebound SEEN_AFTER after it; refine_contact() reads up
+     * to sample j + 3 about interval j + 1 */
+    return FFMAX(3, 2 + FFMAX(2, (int)lrint(SEEN_AFTER * fps)));
+}
+
 /* gravity in px per frame^2: median curvature of the clip's falling
  * stretches (triples with a positive second difference) */
 static double measure_gravity(const float *y, int total)

@@ -105,6 +105,14 @@ typedef struct DiffEvent {
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
  */
+/**
+ * Frames after an interval that ff_diff_find_events() may read to time a
+ * contact in it (the bounce or rest after it, and the landing a viewer
+ * sees up to two intervals on): a stream analysed in pieces with at least
+ * this many post frames times each interval as the whole stream would.
+ */
+int ff_diff_events_after(int fps);
+
 int ff_diff_find_events(const float *y, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
