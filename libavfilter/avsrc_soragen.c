@@ -767,6 +767,16 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                 found[i].time = out_to;
             }
         }
+        /* the last chunk runs past a set duration: events after the
+         * stream's end are never heard, and are not listed */
+        if (s->nb_frames >= 0) {
+            const double end = (double)s->nb_frames * s->frame_rate.den / s->frame_rate.num;
+            int kept = 0;
+            for (int i = 0; i < n; i++)
+                if (found[i].time < end)
+                    found[kept++] = found[i];
+            n = kept;
+        }
         if (!s->audio)
             n = 0;
         if (s->nb_events + n > s->events_cap) {
