@@ -42,6 +42,8 @@
 #define SEEN_AFTER   0.25   /* s: how long after a landing the rest or rebound is looked for */
 #define IMPACT_FALL  0.5    /* of the frame height: a fall into a contact that sounds in full */
 #define IMPACT_FLOOR 0.25   /* least loudness of a contact's sound, of a full fall's */
+#define SEEN_SPEED   0.5    /* of a free fall's landing speed from SEEN_FALL: least step
+                               into a landing a viewer sees */
 #define SEEN_SLOWER  0.5    /* a fall's step under this share of the one before it ends
                                the flight */
 #define SEEN_NEAR    0.5    /* frames: a flight's contact this close to a landing a viewer
@@ -217,7 +219,8 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
 
 /* A landing a viewer sees, with its lowest sample at i: a fall of at least
  * SEEN_FALL of the frame height, beginning at or after sample lo, within
- * SEEN_SPAN before i, and after i either a rest (every sample of the next
+ * SEEN_SPAN before i, with a step of SEEN_SPEED of the speed a free fall of
+ * SEEN_FALL lands with (G known), and after i either a rest (every sample of the next
  * SEEN_AFTER within SEEN_REST of their median) or a rebound by half that
  * fall.  A generated subject's falls are not parabolas of one gravity, so
  * refine_contact() misses them; this asks only for what the eye goes by.
@@ -248,6 +251,15 @@ static int seen_landing(const float *y, int total, int i, int lo, int size, int 
         start--;
     if (y[i] - y[start] < fall)
         return 0;
+    /* it lands with speed: a subject that sinks a few pixels a frame is
+     * moving, not landing (a free fall of SEEN_FALL lands at sqrt(2 G h)) */
+    if (G > 1e-9) {
+        double fastest = 0;
+        for (int k = start + 1; k <= i; k++)
+            fastest = FFMAX(fastest, y[k] - y[k - 1]);
+        if (fastest < SEEN_SPEED * sqrt(2 * G * fall))
+            return 0;
+    }
     for (int k = i; k <= i + after; k++)
         v[n++] = y[k];
     qsort(v, n, sizeof(*v), cmp_float);

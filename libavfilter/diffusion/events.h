@@ -63,7 +63,8 @@ typedef struct DiffEvent {
  * landing, not a bounce.  A generated subject's falls are often no
  * flights of one gravity (it hangs, then drops), so the analyser also
  * looks for the landing a viewer sees: a fall of an eighth of the frame
- * height, begun after the last contact, into a rest or a rebound; its
+ * height, begun after the last contact, with a step of at least half the
+ * speed a free fall of that height lands with, into a rest or a rebound; its
  * instant is where a flight through the fall's last two samples in the
  * air (a sample reached by less than half the step before it is down,
  * sinking) reaches the level after it, unless a flight's contact lies within half a frame of
