@@ -316,6 +316,20 @@ class Dropping(World):
         return tr
 
 
+def hinted_falls(world, n):
+    """The first n falls of world with one contact that go down 12 px or
+    more (at 64x64), packed for find_events with their contact's interval
+    hinted DROP_HINT, under the threshold."""
+    clips = sample_clips(world, n,
+                         lambda s: one_fall(s) and np.ptp(s["pos"][:, 1]) >= 12 * SIZE / 64.0)
+    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
+    for s in clips:
+        prob = np.zeros((T, 2), np.float32)
+        prob[int(s["contact_times"][0] * FPS), 0] = DROP_HINT
+        blob += [pack(s["frames"]), prob.tobytes()]
+    return clips, blob
+
+
 def dropping(tool, gravity):
     """Falls that are no flight of the world's gravity (Dropping), hinted
     under the threshold (DROP_HINT on the contact's interval), as the
@@ -323,13 +337,7 @@ def dropping(tool, gravity):
     viewer sees, so it sounds, within half a frame.  Before the analyser
     looked for such landings, a hint under the threshold needed a flight
     of three samples a side: nothing sounded."""
-    clips = sample_clips(Dropping(size=SIZE, frames=T, fps=FPS), DROP_CLIPS,
-                         lambda s: one_fall(s) and np.ptp(s["pos"][:, 1]) >= 12 * SIZE / 64.0)
-    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
-    for s in clips:
-        prob = np.zeros((T, 2), np.float32)
-        prob[int(s["contact_times"][0] * FPS), 0] = DROP_HINT
-        blob += [pack(s["frames"]), prob.tobytes()]
+    clips, blob = hinted_falls(Dropping(size=SIZE, frames=T, fps=FPS), DROP_CLIPS)
     good, errs = one_event_each(tool, [gravity, str(CONFIRMED)], clips, blob)
     print("falls that drop, hinted %.2f: %d of %d clips give one event within half a frame "
           "(errors: median %.1f ms, max %.1f ms)" % (
@@ -364,13 +372,7 @@ def sinking(tool, gravity):
     SLOW_FALSE of the clips give an event.  Measured (seed 11): 0 of 20;
     before a landing a viewer sees needed a step of half the speed a free
     fall of an eighth of the frame lands with (session 21), 17 of 20."""
-    clips = sample_clips(Sinking(size=SIZE, frames=T, fps=FPS), SLOW_CLIPS,
-                         lambda s: one_fall(s) and np.ptp(s["pos"][:, 1]) >= 12 * SIZE / 64.0)
-    blob = [struct.pack("=4i", len(clips), T, SIZE, FPS)]
-    for s in clips:
-        prob = np.zeros((T, 2), np.float32)
-        prob[int(s["contact_times"][0] * FPS), 0] = DROP_HINT
-        blob += [pack(s["frames"]), prob.tobytes()]
+    clips, blob = hinted_falls(Sinking(size=SIZE, frames=T, fps=FPS), SLOW_CLIPS)
     out = subprocess.run([tool, gravity, str(CONFIRMED)], input=b"".join(blob),
                          stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
     sounded = sum(1 for line in out if line.split())
