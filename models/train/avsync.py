@@ -13,7 +13,8 @@ passthrough), so encoder delay and edit lists count.
    in the decoded pictures (visible_contacts(): the tracker's own where its
    arc model fits, else the landings a viewer sees, landings(); nothing
    where the tracker sees the subject in under half the frames); mean/max
-   error and precision/recall at +-1 frame.  tests/avsync_landings_test.py
+   error and precision/recall at +-1 frame (--per-clip: each clip's onsets,
+   the meter's contacts and the filter's event list).  tests/avsync_landings_test.py
    holds landings() against the world's exact contact times.
 """
 import argparse
@@ -186,7 +187,7 @@ def visible_contacts(r, fps, k):
 SYNC_SIZE = 256  # the filter's default size: what an mp4 of it carries
 
 
-def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
+def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra="", per_clip=False):
     """Precision: share of sounds within +-1 frame of a contact the tracker
     sees in the decoded pictures; recall: share of those contacts with a
     sound within +-1 frame; errors: of the matched contacts.  The clips are
@@ -204,9 +205,11 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
     for i, p in enumerate(prompts):
         ext, args = CODECS[MASTER]
         path = os.path.join(tmp, "sg-%d-%s.%s" % (i, MASTER, ext))
-        graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=%dx%d:r=%d:sounds=none%s%s" % (
+        stems = os.path.join(tmp, "sg-%d" % i)
+        graph = "soragen=p=%s:seed=%d:steps=%d:d=4:s=%dx%d:r=%d:sounds=none%s%s%s" % (
             p.replace(" ", "_"), 100 + i, steps, SYNC_SIZE, SYNC_SIZE, fps,
-            ":model=" + model if model else "", ":" + extra if extra else "")
+            ":model=" + model if model else "", ":stems=" + stems if per_clip else "",
+            ":" + extra if extra else "")
         subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-lavfi", graph] + args + [path],
                        check=True)
         masters.append(path)
@@ -223,6 +226,12 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra=""):
             vis = [t[0] + c for c in visible_contacts(tr.track(v), fps, tr.size_k)]
             n_snd += len(snd)
             n_vis += len(vis)
+            if per_clip and name == MASTER:
+                with open(os.path.join(tmp, "sg-%d-events.txt" % i)) as f:
+                    ev = [l.split()[0] for l in f if l.strip() and not l.startswith("#")]
+                print("clip %2d %s\n  sounds   %s\n  contacts %s\n  events   %s" % (
+                    i, prompts[i], " ".join("%.3f" % x for x in snd),
+                    " ".join("%.3f" % x for x in vis), " ".join(ev)))
             for c in vis:
                 if snd:
                     e = min(abs(s - c) for s in snd)
@@ -245,6 +254,9 @@ def main():
     ap.add_argument("--tmp", default="build/avsync")
     ap.add_argument("--meter-only", action="store_true")
     ap.add_argument("--clips", type=int, default=12, help="sync clips, 1 to 12 (default 12)")
+    ap.add_argument("--per-clip", action="store_true",
+                    help="print each clip's decoded sound onsets, the contacts the meter sees "
+                         "and the filter's event list (option stems), in mkv/PCM")
     ap.add_argument("--soragen-options", default="",
                     help="more soragen options for the sync clips, e.g. event_threshold=0.9")
     args = ap.parse_args()
@@ -267,7 +279,7 @@ def main():
                "a giraffe jumps on a white background", "a crocodile bounces on a blue background",
                "a dinosaur falls on the grass", "a frog bounces on the sand"][:args.clips]
     for name, r in soragen_sync(args.ffmpeg, args.model, prompts, args.tmp,
-                                extra=args.soragen_options).items():
+                                extra=args.soragen_options, per_clip=args.per_clip).items():
         if r["mean"] == r["mean"]:
             err = "mean %.1f ms, max %.1f ms" % (r["mean"], r["max"])
         else:
