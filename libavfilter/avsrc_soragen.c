@@ -119,7 +119,6 @@ typedef struct SoragenContext {
     int cap;
     int64_t base, nb_native;
     int64_t events_upto;     /* native frames whose events are known */
-    int64_t released;        /* native frames that may go out (their events are final) */
     int analyse;             /* the analyser runs: for the sounds, or for in-betweens */
     uint8_t *hist_mask;      /* [cap][size][size] the subject's pixels (in-betweens) */
     DiffPose *hist_pose;     /* [cap] the subject's pose */
@@ -168,6 +167,14 @@ typedef struct SoragenContext {
  * from up to two intervals on, so the frames, and the audio under them,
  * go out this far behind what the analyser has timed */
 #define EVENT_HOLD      2
+
+/* native frames that may go out, their events final: EVENT_HOLD behind
+ * those the analyser has timed, all of them once it has timed the last */
+static int64_t released(const SoragenContext *s)
+{
+    return s->events_upto == s->nb_native ? s->events_upto :
+           FFMAX(s->events_upto - EVENT_HOLD, 0);
+}
 
 #define OFFSET(x) offsetof(SoragenContext, x)
 #define V AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_FILTERING_PARAM
@@ -701,7 +708,7 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
          * rest after it: their events wait for the next chunk (and their
          * frames with them), unless this chunk ends the stream */
         int64_t upto = total - ff_diff_events_after(c->fps), from = s->events_upto, a0;
-        const double out_to = (double)s->released / c->fps;
+        const double out_to = (double)released(s) / c->fps;
         float prob[256 * DIFF_N_EVENTS], y[DIFF_SUBJECT_MAX_FRAMES];
         DiffEvent found[256 * DIFF_N_EVENTS];
         int n;
@@ -795,7 +802,6 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         s->nb_events += n;
         s->nb_events_total += n;
         s->events_upto = upto;
-        s->released    = upto == total ? upto : FFMAX(s->released, upto - EVENT_HOLD);
     }
     s->nb_native += fresh;
     s->chunk++;
@@ -975,7 +981,7 @@ static int activate(AVFilterContext *ctx)
     if (s->nb_frames >= 0 && s->pts >= s->nb_frames)
         return set_eof(ctx);
     native_pos(s, s->pts, &i0, &frac);
-    if (i0 + !!frac < (s->analyse ? s->released : s->nb_native)) {
+    if (i0 + !!frac < (s->analyse ? released(s) : s->nb_native)) {
         if ((ret = output_frame(ctx, outlink, i0, frac)) < 0)
             return ret;
         /* EOF with the last frame, not at the next request: the 7.1 CLI

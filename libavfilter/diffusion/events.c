@@ -219,16 +219,16 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
 
 /* A landing a viewer sees, with its lowest sample at i: a fall of at least
  * SEEN_FALL of the frame height, beginning at or after sample lo, within
- * SEEN_SPAN before i, with a step of SEEN_SPEED of the speed a free fall of
- * SEEN_FALL lands with (G known), and after i either a rest (every sample of the next
- * SEEN_AFTER within SEEN_REST of their median) or a rebound by half that
- * fall.  A generated subject's falls are not parabolas of one gravity, so
+ * SEEN_SPAN before i, with a step of SEEN_SPEED of the speed a free fall
+ * of SEEN_FALL lands with (G known), and after i either a rest (every
+ * sample of the next SEEN_AFTER within SEEN_REST of their median) or a
+ * rebound by half that fall.  A generated subject's falls are not parabolas of one gravity, so
  * refine_contact() misses them; this asks only for what the eye goes by.
  * The instant is where a flight of gravity G through the last two of the
  * fall's samples clearly above the level (and still falling as fast)
  * reaches it, kept between the last of them and the first sample at the
- * level.  Returns 1 and sets *tc (frame units) and
- * *at (the subject's centre there). */
+ * level.  Returns 1 and sets *tc (frame units) and *at (the subject's
+ * centre there). */
 static int seen_landing(const float *y, int total, int i, int lo, int size, int fps, double G,
                         double *tc, double *at)
 {

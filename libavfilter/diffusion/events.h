@@ -43,6 +43,14 @@ typedef struct DiffEvent {
 
 
 /**
+ * Frames after an interval that ff_diff_find_events() may read to time a
+ * contact in it (the bounce or rest after it, and the landing a viewer
+ * sees up to two intervals on): a stream analysed in pieces with at least
+ * this many post frames times each interval as the whole stream would.
+ */
+int ff_diff_events_after(int fps);
+
+/**
  * Contacts of nb native frames starting at native frame first (frame f
  * shows time f / fps): the model's per-frame probabilities prob[nb][2]
  * (contact, footfall: the first is read; footfalls are
@@ -64,11 +72,11 @@ typedef struct DiffEvent {
  * flights of one gravity (it hangs, then drops), so the analyser also
  * looks for the landing a viewer sees: a fall of an eighth of the frame
  * height, begun after the last contact, with a step of at least half the
- * speed a free fall of that height lands with, into a rest or a rebound; its
- * instant is where a flight through the fall's last two samples in the
- * air (a sample reached by less than half the step before it is down,
- * sinking) reaches the level after it, unless a flight's contact lies within half a frame of
- * it.  Where the pictures cannot tell (too
+ * speed a free fall of that height lands with, into a rest or a rebound;
+ * its instant is where a flight through the fall's last two samples in
+ * the air (a sample reached by less than half the step before it is
+ * down, sinking) reaches the level after it, unless a flight's contact
+ * lies within half a frame of it.  Where the pictures cannot tell (too
  * few samples a side, no subject), the event sits at the middle of its
  * interval.  Two hints that resolve to the same contact give one event.
  *
@@ -106,14 +114,6 @@ typedef struct DiffEvent {
  * @return number of events written to out (at most max), or a negative
  *         AVERROR code
  */
-/**
- * Frames after an interval that ff_diff_find_events() may read to time a
- * contact in it (the bounce or rest after it, and the landing a viewer
- * sees up to two intervals on): a stream analysed in pieces with at least
- * this many post frames times each interval as the whole stream would.
- */
-int ff_diff_events_after(int fps);
-
 int ff_diff_find_events(const float *y, int pre, int nb, int post, int size, int64_t first,
                         int fps, float gravity, const float *prob, float threshold,
                         float confirmed, float certain, DiffSubjectSeen *seen, DiffEvent *out,
