@@ -132,6 +132,56 @@ cam_ok = all(x["cameo_image"][..., 3].max() > 200 and x["cameo_image"][0, :, 3].
              for x in clips)
 check("cameo image: opaque subject centred on transparent", cam_ok)
 
+# remix pairs: the same scene with another named subject (train.py --pair-share)
+def rng_at(state):
+    r = np.random.default_rng()
+    r.bit_generator.state = state
+    return r
+
+
+rngp = np.random.default_rng(15)
+pairs = []
+for _ in range(40):
+    state = rngp.bit_generator.state
+    x = w.sample(rngp, pair=True)
+    pairs.append((x, w.sample(rng_at(state))))
+check("pair: the clip itself is the one drawn without pair",
+      all(np.array_equal(x["frames"], y["frames"]) and x["caption"] == y["caption"]
+          for x, y in pairs))
+check("pair: another named subject, never hidden on the background",
+      all(x["pair"]["subject"] != x["subject"] and x["pair"]["subject"] in V.SUBJECTS
+          and (x["pair"]["subject"], x["background"]) not in world.hidden_pairs()
+          for x, _ in pairs))
+def caption_as(caption, name, other):
+    """caption with subject name for other, "an" and "a" alike."""
+    return ["a" if v == "an" else (name if v == other else v) for v in caption.split()]
+
+
+bad = [(x["caption"], x["pair"]["caption"]) for x, _ in pairs
+       if caption_as(x["pair"]["caption"], x["subject"], x["pair"]["subject"])
+       != caption_as(x["caption"], x["subject"], x["pair"]["subject"])]
+check("pair: the same caption with the other subject's name", not bad, bad[:2])
+ok = True
+for x, _ in pairs:
+    diff = np.abs(x["frames"].astype(int) - x["pair"]["frames"]).max(-1)
+    apart = (x["mask"] == 0) & (x["pair"]["mask"] == 0)
+    # where neither subject is, alpha under 1/510 may still round a level or few
+    ok &= diff[apart].max() <= 6 and diff[~apart].max() > 40
+check("pair: the same background; only the subjects differ", bool(ok))
+ok, n_ground = True, 0
+for x, _ in pairs:
+    if x["motion"] in ("stands", "walks", "bounces", "falls", "jumps") and x["background"] not in (
+            "sky", "water"):
+        # the bottoms of the two subjects on the same ground when the first is on it
+        yb, xb = x["bbox"][:, 3], x["pair"]["bbox"][:, 3]
+        ok &= np.abs(yb - xb).max() <= 2.0
+        n_ground += 1
+check("pair: the other subject on the same ground (%d clips)" % n_ground,
+      bool(ok) and n_ground >= 5)
+check("pair: not with a distractor or a cameo subject",
+      "pair" not in wd.sample(np.random.default_rng(1), pair=True)
+      and "pair" not in w.sample(np.random.default_rng(1), cameo=True, pair=True))
+
 # events agree with the event times
 ok = True
 for x in clips:

@@ -46,6 +46,7 @@ Never drawn: subject/background pairs where the subject would vanish
 (hidden_pairs(), e.g. giraffe on orange).  Speed: ~500 clips/s at 64x64x8 on
 one thread of a machine busy training (world.py --bench).
 """
+import copy
 import math
 import os
 import sys
@@ -538,8 +539,70 @@ class World:
         s = rng.uniform(14, 26) * self.k if motion != "grows" else rng.uniform(13, 18) * self.k
         return name, motion, direction, flip, s
 
-    def sample(self, rng, cameo=False):
+    def _draw(self, name, tr, flip, bgimg, bg8):
+        """The frames, alpha masks and boxes of one subject along path tr."""
+        T, H, W = self.T, self.H, self.W
+        frames = np.empty((T, H, W, 3), np.uint8)
+        mask = np.zeros((T, H, W), np.uint8)
+        bbox = np.zeros((T, 4), np.float32)
+        for i in range(T):
+            frames[i] = bg8
+            x0, y0, tile = self.sp.render(name, tr["size"][i], tr["x"][i], tr["cy"][i],
+                                          tr["angle"][i], flip)
+            # draw into a copy of the tile's region only
+            fx0, fy0 = max(x0, 0), max(y0, 0)
+            fx1, fy1 = min(x0 + tile.shape[1], W), min(y0 + tile.shape[0], H)
+            reg = bgimg[fy0:fy1, fx0:fx1].copy()
+            r = composite(reg, x0 - fx0, y0 - fy0, tile)
+            if r:
+                frames[i, fy0:fy1, fx0:fx1] = _clip(reg * 255 + 0.5, 0, 255).astype(np.uint8)
+                _, _, a = r
+                m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
+                mask[i, fy0:fy0 + a.shape[0], fx0:fx0 + a.shape[1]] = m8
+                ys, xs = np.nonzero(m8 >= 26)
+                if len(ys):
+                    bbox[i] = (fx0 + xs.min(), fy0 + ys.min(), fx0 + xs.max() + 1, fy0 + ys.max() + 1)
+        return frames, mask, bbox
+
+    def _draw_with_distractor(self, name, tr, flip, dis, bgimg, bg8):
+        """_draw() with a still distractor subject drawn behind the subject."""
+        T, H, W = self.T, self.H, self.W
+        frames = np.empty((T, H, W, 3), np.uint8)
+        mask = np.zeros((T, H, W), np.uint8)
+        bbox = np.zeros((T, 4), np.float32)
+        for i in range(T):
+            frames[i] = bg8
+            canvas = bgimg.copy()
+            regions = []
+            d = dis["tr"]
+            x0, y0, tile = self.sp.render(dis["subject"], d["size"][i], d["x"][i], d["cy"][i],
+                                          d["angle"][i], dis["flip"])
+            r = composite(canvas, x0, y0, tile)
+            if r:
+                regions.append(r)
+            x0, y0, tile = self.sp.render(name, tr["size"][i], tr["x"][i], tr["cy"][i],
+                                          tr["angle"][i], flip)
+            r = composite(canvas, x0, y0, tile)
+            if r:
+                fx0, fy0, a = r
+                m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
+                mask[i, fy0:fy0 + a.shape[0], fx0:fx0 + a.shape[1]] = m8
+                ys, xs = np.nonzero(m8 >= 26)
+                if len(ys):
+                    bbox[i] = (fx0 + xs.min(), fy0 + ys.min(), fx0 + xs.max() + 1, fy0 + ys.max() + 1)
+                regions.append(r)
+            for fx0, fy0, a in regions:
+                sl = (slice(fy0, fy0 + a.shape[0]), slice(fx0, fx0 + a.shape[1]))
+                frames[i][sl] = _clip(canvas[sl] * 255 + 0.5, 0, 255).astype(np.uint8)
+        return frames, mask, bbox
+
+    def sample(self, rng, cameo=False, pair=False):
+        """One clip.  pair: also the same clip with another named subject,
+        drawn from rng, in the first one's place (out["pair"], see
+        _pair()); the clip itself is what it is without pair for the same
+        rng state.  Not with cameo subjects or a distractor."""
         H, W, T, k = self.H, self.W, self.T, self.k
+        pair = pair and not cameo and not self.p_distractor
         names = sorted(V.CAMEO_SUBJECTS) if cameo else sorted(V.SUBJECTS)
         bg = str(rng.choice(sorted(V.BACKGROUNDS)))
         names = [n for n in names if (n, bg) not in self.hidden]
@@ -562,47 +625,11 @@ class World:
             d_tr = self._motion(rng, d_name, d_motion, d_dir, d_s, G, keep_out=keep)
             dis = dict(subject=d_name, motion=d_motion, direction=d_dir, flip=d_flip, tr=d_tr)
 
-        frames = np.empty((T, H, W, 3), np.uint8)
         bg8 = (_clip(bgimg, 0, 1) * 255 + 0.5).astype(np.uint8)
-        mask = np.zeros((T, H, W), np.uint8)
-        bbox = np.zeros((T, 4), np.float32)
-        for i in range(T):
-            frames[i] = bg8
-            canvas = bgimg.copy() if dis else bgimg
-            regions = []
-            if dis:
-                d = dis["tr"]
-                x0, y0, tile = self.sp.render(dis["subject"], d["size"][i], d["x"][i], d["cy"][i],
-                                              d["angle"][i], dis["flip"])
-                r = composite(canvas, x0, y0, tile)
-                if r:
-                    regions.append(r)
-            x0, y0, tile = self.sp.render(name, tr["size"][i], tr["x"][i], tr["cy"][i],
-                                          tr["angle"][i], flip)
-            if dis:
-                r = composite(canvas, x0, y0, tile)
-            else:
-                # draw into a copy of the tile's region only
-                fx0, fy0 = max(x0, 0), max(y0, 0)
-                fx1, fy1 = min(x0 + tile.shape[1], W), min(y0 + tile.shape[0], H)
-                reg = bgimg[fy0:fy1, fx0:fx1].copy()
-                r = composite(reg, x0 - fx0, y0 - fy0, tile)
-                if r:
-                    frames[i, fy0:fy1, fx0:fx1] = _clip(reg * 255 + 0.5, 0, 255).astype(np.uint8)
-                    r = (fx0, fy0, r[2])
-            if r:
-                fx0, fy0, a = r
-                m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
-                mask[i, fy0:fy0 + a.shape[0], fx0:fx0 + a.shape[1]] = m8
-                ys, xs = np.nonzero(m8 >= 26)
-                if len(ys):
-                    bbox[i] = (fx0 + xs.min(), fy0 + ys.min(), fx0 + xs.max() + 1, fy0 + ys.max() + 1)
-                regions.append(r)
-            if dis:
-                for fx0, fy0, a in regions:
-                    sl = (slice(fy0, fy0 + a.shape[0]), slice(fx0, fx0 + a.shape[1]))
-                    frames[i][sl] = _clip(canvas[sl] * 255 + 0.5, 0, 255).astype(np.uint8)
-
+        if dis:
+            frames, mask, bbox = self._draw_with_distractor(name, tr, flip, dis, bgimg, bg8)
+        else:
+            frames, mask, bbox = self._draw(name, tr, flip, bgimg, bg8)
         contacts, foot = list(tr["contacts"]), list(tr["foot"])
         if dis:
             contacts = sorted(contacts + dis["tr"]["contacts"])
@@ -613,8 +640,19 @@ class World:
         for c in foot:
             events[min(T - 1, int(c * self.fps)), 1] = 1.0
 
+        state = copy.deepcopy(rng.bit_generator.state) if pair else None
         clause, where = self._caption(rng, "cameo" if cameo else name, motion, direction, s,
                                       tr["speed_u"], bg)
+        if pair:
+            others = [n for n in sorted(V.SUBJECTS) if n != name and (n, bg) not in self.hidden]
+            pair = self._pair(str(rng.choice(others)), name, motion, direction, flip, tr,
+                              bgimg, bg8) if others else None
+        if pair:
+            # the same words with the other subject's name
+            fork = np.random.default_rng()
+            fork.bit_generator.state = state
+            pair["caption"] = " ".join(self._caption(fork, pair["subject"], motion, direction, s,
+                                                     tr["speed_u"], bg)).strip()
         if dis:
             d = dis["tr"]
             clause2, _ = self._caption(rng, dis["subject"], dis["motion"], dis["direction"],
@@ -650,7 +688,22 @@ class World:
                                      size=d["size"].astype(np.float32),
                                      contact_times=[float(c) for c in d["contacts"]],
                                      footfall_times=[float(c) for c in d["foot"]])
+        if pair:
+            out["pair"] = pair
         return out
+
+    def _pair(self, other, name, motion, direction, flip, tr, bgimg, bg8):
+        """Subject `other` drawn along the path of `name`: same size, place
+        and timing, its bottom (its rim when it rolls) where name's is, so
+        that it stands, lands and rolls on the same ground.  What
+        remix=from=name:to=other is asked to make of the clip."""
+        a, b = self.sp.info[name], self.sp.info[other]
+        lift = (a["rf"] - b["rf"] if motion == "rolls" else (a["hf"] - b["hf"]) / 2) * tr["size"]
+        tr = dict(tr, cy=tr["cy"] + lift)
+        if motion in V.DIRECTED and other not in NO_FACING:
+            flip = ("right" if other in FACES_RIGHT else "left") != direction
+        frames, mask, bbox = self._draw(other, tr, flip, bgimg, bg8)
+        return dict(subject=other, frames=frames, mask=mask, bbox=bbox)
 
     def _caption(self, rng, word, motion, direction, s, speed_u, bg):
         """([article] [big|small] subject motion [fast|slowly] [[to the] left|right],
