@@ -198,6 +198,15 @@ def composite(canvas, x0, y0, tile):
 
 # ---------------------------------------------------------------- backgrounds
 
+def _mark(mask, bbox, x0, y0, a):
+    """A frame's mask and box from the subject's alpha a drawn at (x0, y0)."""
+    m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
+    mask[y0:y0 + a.shape[0], x0:x0 + a.shape[1]] = m8
+    ys, xs = np.nonzero(m8 >= 26)
+    if len(ys):
+        bbox[:] = (x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1)
+
+
 def _col(c, rng, jitter=0.0):
     c = np.asarray(c, np.float32) / 255.0
     if jitter:
@@ -539,13 +548,17 @@ class World:
         s = rng.uniform(14, 26) * self.k if motion != "grows" else rng.uniform(13, 18) * self.k
         return name, motion, direction, flip, s
 
+    def _arrays(self):
+        """A clip's frames, alpha masks and subject boxes, to be drawn."""
+        T, H, W = self.T, self.H, self.W
+        return (np.empty((T, H, W, 3), np.uint8), np.zeros((T, H, W), np.uint8),
+                np.zeros((T, 4), np.float32))
+
     def _draw(self, name, tr, flip, bgimg, bg8):
         """The frames, alpha masks and boxes of one subject along path tr."""
-        T, H, W = self.T, self.H, self.W
-        frames = np.empty((T, H, W, 3), np.uint8)
-        mask = np.zeros((T, H, W), np.uint8)
-        bbox = np.zeros((T, 4), np.float32)
-        for i in range(T):
+        H, W = self.H, self.W
+        frames, mask, bbox = self._arrays()
+        for i in range(self.T):
             frames[i] = bg8
             x0, y0, tile = self.sp.render(name, tr["size"][i], tr["x"][i], tr["cy"][i],
                                           tr["angle"][i], flip)
@@ -556,21 +569,13 @@ class World:
             r = composite(reg, x0 - fx0, y0 - fy0, tile)
             if r:
                 frames[i, fy0:fy1, fx0:fx1] = _clip(reg * 255 + 0.5, 0, 255).astype(np.uint8)
-                _, _, a = r
-                m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
-                mask[i, fy0:fy0 + a.shape[0], fx0:fx0 + a.shape[1]] = m8
-                ys, xs = np.nonzero(m8 >= 26)
-                if len(ys):
-                    bbox[i] = (fx0 + xs.min(), fy0 + ys.min(), fx0 + xs.max() + 1, fy0 + ys.max() + 1)
+                _mark(mask[i], bbox[i], fx0, fy0, r[2])
         return frames, mask, bbox
 
     def _draw_with_distractor(self, name, tr, flip, dis, bgimg, bg8):
         """_draw() with a still distractor subject drawn behind the subject."""
-        T, H, W = self.T, self.H, self.W
-        frames = np.empty((T, H, W, 3), np.uint8)
-        mask = np.zeros((T, H, W), np.uint8)
-        bbox = np.zeros((T, 4), np.float32)
-        for i in range(T):
+        frames, mask, bbox = self._arrays()
+        for i in range(self.T):
             frames[i] = bg8
             canvas = bgimg.copy()
             regions = []
@@ -584,12 +589,7 @@ class World:
                                           tr["angle"][i], flip)
             r = composite(canvas, x0, y0, tile)
             if r:
-                fx0, fy0, a = r
-                m8 = _clip(a * 255 + 0.5, 0, 255).astype(np.uint8)
-                mask[i, fy0:fy0 + a.shape[0], fx0:fx0 + a.shape[1]] = m8
-                ys, xs = np.nonzero(m8 >= 26)
-                if len(ys):
-                    bbox[i] = (fx0 + xs.min(), fy0 + ys.min(), fx0 + xs.max() + 1, fy0 + ys.max() + 1)
+                _mark(mask[i], bbox[i], *r)
                 regions.append(r)
             for fx0, fy0, a in regions:
                 sl = (slice(fy0, fy0 + a.shape[0]), slice(fx0, fx0 + a.shape[1]))
@@ -601,7 +601,7 @@ class World:
         drawn from rng, in the first one's place (out["pair"], see
         _pair()); the clip itself is what it is without pair for the same
         rng state.  Not with cameo subjects or a distractor."""
-        H, W, T, k = self.H, self.W, self.T, self.k
+        H, W, T = self.H, self.W, self.T
         pair = pair and not cameo and not self.p_distractor
         names = sorted(V.CAMEO_SUBJECTS) if cameo else sorted(V.SUBJECTS)
         bg = str(rng.choice(sorted(V.BACKGROUNDS)))
