@@ -46,7 +46,6 @@ Never drawn: subject/background pairs where the subject would vanish
 (hidden_pairs(), e.g. giraffe on orange).  Speed: ~500 clips/s at 64x64x8 on
 one thread of a machine busy training (world.py --bench).
 """
-import copy
 import math
 import os
 import sys
@@ -197,6 +196,11 @@ def composite(canvas, x0, y0, tile):
 
 
 # ---------------------------------------------------------------- backgrounds
+
+def _turned(name, direction):
+    """Whether a subject that faces a way is drawn mirrored to go direction."""
+    return ("right" if name in FACES_RIGHT else "left") != direction
+
 
 def _mark(mask, bbox, x0, y0, a):
     """A frame's mask and box from the subject's alpha a drawn at (x0, y0)."""
@@ -541,8 +545,7 @@ class World:
             motion = "flies"
         direction = str(rng.choice(["left", "right"])) if motion in V.DIRECTED else ""
         if motion in V.DIRECTED and name not in NO_FACING:
-            faces = "right" if name in FACES_RIGHT else "left"
-            flip = faces != direction
+            flip = _turned(name, direction)
         else:
             flip = bool(rng.random() < 0.5)
         s = rng.uniform(14, 26) * self.k if motion != "grows" else rng.uniform(13, 18) * self.k
@@ -640,7 +643,7 @@ class World:
         for c in foot:
             events[min(T - 1, int(c * self.fps)), 1] = 1.0
 
-        state = copy.deepcopy(rng.bit_generator.state) if pair else None
+        state = rng.bit_generator.state if pair else None   # a fresh dict
         clause, where = self._caption(rng, "cameo" if cameo else name, motion, direction, s,
                                       tr["speed_u"], bg)
         if pair:
@@ -651,8 +654,9 @@ class World:
             # the same words with the other subject's name
             fork = np.random.default_rng()
             fork.bit_generator.state = state
-            pair["caption"] = " ".join(self._caption(fork, pair["subject"], motion, direction, s,
-                                                     tr["speed_u"], bg)).strip()
+            clause_y, where_y = self._caption(fork, pair["subject"], motion, direction, s,
+                                              tr["speed_u"], bg)
+            pair["caption"] = clause_y + " " + where_y
         if dis:
             d = dis["tr"]
             clause2, _ = self._caption(rng, dis["subject"], dis["motion"], dis["direction"],
@@ -701,7 +705,7 @@ class World:
         lift = (a["rf"] - b["rf"] if motion == "rolls" else (a["hf"] - b["hf"]) / 2) * tr["size"]
         tr = dict(tr, cy=tr["cy"] + lift)
         if motion in V.DIRECTED and other not in NO_FACING:
-            flip = ("right" if other in FACES_RIGHT else "left") != direction
+            flip = _turned(other, direction)
         frames, mask, bbox = self._draw(other, tr, flip, bgimg, bg8)
         return dict(subject=other, frames=frames, mask=mask, bbox=bbox)
 
