@@ -13,20 +13,11 @@ import numpy as np
 import torch
 
 import train
+from checks import Checks
 import vocab as V
 from world import World
 
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok  ", name)
-    else:
-        failed += 1
-        print("FAIL", name, detail)
+check = Checks()
 
 
 world = World(size=64, frames=8, fps=8)
@@ -67,5 +58,4 @@ for i in range(B):
         ok &= len(said) == 1
 check("pairs: the caption names one subject", ok)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(check.report())

@@ -16,20 +16,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 
 import tracker
+from checks import Checks
 import vocab as V
 import world
 
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok  ", name)
-    else:
-        failed += 1
-        print("FAIL", name, detail)
+check = Checks()
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -325,5 +316,4 @@ check("tracker reads subjects in tinted patches (>= 0.8)", deg["halo"][0] >= 0.8
 check("tracker does not read colour blobs as the subject (< 0.5)", deg["blob"][0] < 0.5,
       deg["blob"])
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(check.report())
