@@ -90,11 +90,11 @@ def late_window(s, T, rng):
 def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0, late_world=None,
                late_share=0.0, pair_share=0.0):
     """The clean clips x0 and their conditioning.  src: what the clip is
-    noised from, x0 itself but for the paired remix clips (--pair-share),
-    where it is the same scene with another subject (the remix input) and
-    paired marks them."""
+    noised from, x0 itself (the same tensor) but for the paired remix clips
+    (--pair-share), where it is the same scene with another subject (the
+    remix input) and paired marks them."""
     x0 = torch.empty(B, T, 3, H, H)
-    src = torch.empty(B, T, 3, H, H)
+    sources = {}
     paired = torch.zeros(B, dtype=torch.bool)
     subj = torch.zeros(B, T, 1, H, H)
     ctx_mask = torch.zeros(B, T, 1, H, H)
@@ -113,16 +113,14 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0, late_worl
             pair = s.get("pair")
         else:
             s = world.sample(rng, cameo=use_cameo)
-        src[i] = torch.from_numpy(s["frames"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
         source_mask = s["mask"]
         if pair is not None:
             # remix=from=X:to=Y: the caption, the pictures to make and the
             # events are Y's; X's clip is what gets noised
             paired[i] = True
+            sources[i] = s["frames"]
             s = dict(s, frames=pair["frames"], mask=pair["mask"], caption=pair["caption"])
-            x0[i] = torch.from_numpy(s["frames"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
-        else:
-            x0[i] = src[i]
+        x0[i] = torch.from_numpy(s["frames"]).permute(0, 3, 1, 2).float() / 127.5 - 1.0
         subj[i, :, 0] = torch.from_numpy(s["mask"].astype(np.float32) / 255.0)
         ids = V.tokenize(s["caption"])
         if rng.random() < 0.10:
@@ -163,6 +161,9 @@ def make_batch(world, rng, B, T, H, cameo_share=0.25, remix_known=0.0, late_worl
                 # carried in whole, the box follows in the frames after them
                 ctx_mask[i, : min(T - 1, int(rng.integers(1, 5)))] = 1.0
     ctx_clip = x0 * ctx_mask
+    src = x0.clone() if sources else x0
+    for i, frames in sources.items():
+        src[i] = torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 127.5 - 1.0
     return x0, ctx_clip, ctx_mask, tokens, cameo, cameo_on, events, subj, src, paired
 
 
