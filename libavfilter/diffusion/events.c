@@ -80,8 +80,12 @@ static int fit_line(const float *y, int start, int dir, int n, double G, double 
 
 /* Least-squares flight through samples start, start + dir, ... (up to 4,
  * at least 2): y(i) = a + b i + G/2 i^2 with frame indices i.  Returns the
- * number of samples of the longest run that is one flight, or 0. */
-static int fit_flight(const float *y, int total, int start, int dir, double G,
+ * number of samples of the longest run that is one flight, or 0.
+ * ground (< 0: not known): the level the flight lands on; a sample there
+ * beside another one there, past the first, is the subject standing before
+ * it took off, and ends the run (one sample off the flight can stay under
+ * FIT_RMS over four and move the contact by a few ms). */
+static int fit_flight(const float *y, int total, int start, int dir, double G, double ground,
                       double *a, double *b)
 {
     for (int n = 4; n >= 2; n--) {
@@ -90,7 +94,9 @@ static int fit_flight(const float *y, int total, int start, int dir, double G,
 
         for (int k = 0; k < n && ok; k++) {
             int i = start + k * dir;
-            ok = i >= 0 && i < total && y[i] >= 0;
+            ok = i >= 0 && i < total && y[i] >= 0 &&
+                 !(k && ground >= 0 && fabs(y[i] - ground) < REST_EPS &&
+                   i + dir >= 0 && i + dir < total && fabs(y[i + dir] - ground) < REST_EPS);
         }
         if (!ok || !fit_line(y, start, dir, n, G, a, b))
             continue;
@@ -151,24 +157,28 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
 {
     const int min_n = strict ? 3 : 1;
     const double slack = strict ? 0 : 0.05;
-    double a1, b1, a2, b2, t, lvl;
+    /* landing: sample j is in the air above a rest that nothing goes below
+     * (two equal samples can also be the top of a bounce, after which the
+     * subject falls lower), and the fall reaches the rest's level C in
+     * between */
+    const int landing = j + 2 < total && fabs(y[j + 2] - y[j + 1]) < REST_EPS &&
+                        (j + 3 >= total || y[j + 3] < y[j + 1] + REST_EPS);
+    double a1, b1, a2, b2, t, lvl, C = -1;
     int n1;
 
     if (j < 1 || j + 2 >= total || y[j - 1] < 0 || y[j] < 0 || y[j + 1] < 0 || y[j + 2] < 0)
         return 0;
-    if ((n1 = fit_flight(y, total, j, -1, G, &a1, &b1)) < min_n)
-        return 0;
-    if (fabs(y[j + 2] - y[j + 1]) < REST_EPS &&
-        (j + 3 >= total || y[j + 3] < y[j + 1] + REST_EPS)) {
-        /* landing: sample j is in the air above a rest that nothing goes
-         * below (two equal samples can also be the top of a bounce, after
-         * which the subject falls lower), and the fall reaches the rest's
-         * level in between */
-        double C = 0, disc;
+    if (landing) {
         int n = 0;
+        C = 0;
         for (int i = j + 1; i < total && y[i] >= 0 && fabs(y[i] - y[j + 1]) < REST_EPS; i++, n++)
             C += y[i];
         C /= n;
+    }
+    if ((n1 = fit_flight(y, total, j, -1, G, C, &a1, &b1)) < min_n)
+        return 0;
+    if (landing) {
+        double disc;
         if (y[j] > C - AIR_EPS) {
             /* sample j already touches: the contact is at it (the picture
              * cannot tell how long it has been down) */
@@ -189,7 +199,7 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
     } else {
         /* bounce: two flights of one curvature differ by a line; the
          * vertical speed b + G t turns from down (> 0) to up */
-        if (fit_flight(y, total, j + 1, 1, G, &a2, &b2) < min_n || b1 <= b2)
+        if (fit_flight(y, total, j + 1, 1, G, -1, &a2, &b2) < min_n || b1 <= b2)
             return 0;
         t = (a2 - a1) / (b1 - b2);
         if (b1 + G * t <= 0 || b2 + G * t >= 0)
@@ -209,7 +219,7 @@ static int refine_contact(const float *y, int total, int j, double G, int strict
      * two samples are a settling subject's sinking, not a flight (a
      * bounce just before j - 1, as at the end of a bounce series, leaves
      * j - 1 about the contact's level) */
-    if (n1 == 2 && fit_flight(y, total, j - 1, -1, G, &a2, &b2) >= 3 &&
+    if (n1 == 2 && fit_flight(y, total, j - 1, -1, G, -1, &a2, &b2) >= 3 &&
         y[j - 1] < a1 + b1 * t + 0.5 * G * t * t - MIN_DROP * G)
         return 0;
     *tc    = av_clipd(t, j, j + 1);
