@@ -63,6 +63,7 @@ import torch
 import torch.nn.functional as F
 
 import vocab as V
+from heap import keep_freed_memory
 from world import World
 from model import SoragenModel, DEFAULT_CONFIG, full_config, save_safetensors
 from denoiser import patchify, neighbour_tokens
@@ -329,6 +330,7 @@ def grow_depth(tensors, old, new):
 
 
 def main():
+    keep_freed_memory()
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=os.path.expanduser("~/.cache/soragen/ckpt"))
     ap.add_argument("--minutes", type=float, default=60.0)
