@@ -8,16 +8,21 @@ probability is set from the ground truth (0.9 on the frame interval of each
 true contact), so what is measured is the analyser alone: the pictures must
 say when, inside that interval, the contact happened.  build/tests/find_events
 runs the C analyser; a true contact counts when it lies at least two frames
-from either end of the clip (the analyser needs two samples a side).
+from either end of the clip (the analyser needs two samples a side).  The
+first pass takes the clips of three seeds, SEEDS (ANALYSER_SEED=N: that
+seed alone); the passes after it those of the first seed.
 
 Gravity is given, as the soragen filter gives it from the model file
 (metadata "gravity", the world's constant); `analyser_world_test.py 0`
 measures it on each clip instead, which is much worse (a few triples of
 samples do not pin a curvature down).
 
-Prints mean and max error and the share within MAX_MS.  Fails when fewer
-than SHARE of the counted contacts are refined within MAX_MS, when the
-mean error exceeds MEAN_MS, or when fewer than MIN_CONTACTS were counted.
+Prints mean and max error and the share within MAX_MS, per seed and in
+all.  Fails when fewer than SHARE of the counted contacts of the three
+seeds are refined within MAX_MS, when the mean error of those the
+analyser found (an event within a frame) exceeds MEAN_MS, or when fewer
+than MIN_CONTACTS were counted.  A contact with no event within a frame
+is a miss; the distance to another contact's event is no error figure.
 
 A second pass gives no hint of when: every interval has contact
 probability FLAT_PRIOR, under the 0.5 threshold and over `confirmed`, as
@@ -86,9 +91,20 @@ of 20 clips time both, ratio median 0.36, max 0.46 (the world's impact
 speed ratio is 0.25-0.45); before contacts were as loud as their hint,
 1.0.
 Seed 11 was not used while the analyser was tuned (seeds 4-7 were).
-Measured (seed 11): 110 contacts, mean 1.09 ms, 106 within 5 ms.  The
-misses are subjects partly in front of scenery (clouds, waves) and
-contacts a hair after a sample.
+Measured (seed 11, session 21, before the visibility rule): 110
+contacts, mean 1.09 ms, 106 within 5 ms.  Session 23 found the test
+failing its own first pass on every other seed it tried (4-7, 12, 13):
+one contact with no event, 250-370 ms from the nearest, put the mean over
+all of them over 3 ms, so the mean is now over the contacts found.  Over
+seeds 1-13 (60 clips each, a throwaway script beside this one), 1247 of
+1319 contacts were timed within 5 ms.  Of the misses, 31 are bounces that
+move the subject under 1.3 px between samples, the analyser's MIN_DROP of
+gravity, which keeps a subject wobbling at rest from sounding (the last
+hops of a bounce series are tenths of a pixel); 37 are where the
+tracker's error changes by over 0.3 px across the four samples about the
+contact: the centre weighs a pixel by its contrast with the background,
+and a subject on grass or in front of clouds has other contrast below
+than above the horizon.
 """
 import os
 import struct
@@ -102,6 +118,7 @@ sys.path.insert(0, os.path.join(REPO, "models", "train"))
 from world import World, GRAVITY  # noqa: E402
 
 CLIPS, T, FPS, SIZE = 60, 16, 8, 64
+SEEDS = (11, 12, 13)
 MAX_MS = 5.0
 SHARE = 0.9
 MEAN_MS = 3.0
@@ -139,39 +156,52 @@ def resolvable(s, c):
 
 def main():
     tool = os.path.join(os.environ.get("BUILD", os.path.join(REPO, "build")), "tests", "find_events")
-    clips = sample_clips(World(size=SIZE, frames=T, fps=FPS), CLIPS,
-                         lambda s: bool(s["contact_times"]))
     gravity = sys.argv[1] if len(sys.argv) > 1 else str(GRAVITY * SIZE / 64.0)
-    pictures = [pack(s["frames"]) for s in clips]
-    lines = analyse(tool, clips, pictures, gravity, hinted=True)
     ret = 0
 
-    errs, bad, skipped = [], [], 0
-    for n, (s, line) in enumerate(zip(clips, lines)):
-        found = [(float(w[:-1]), w[-1] == "r") for w in line.split()]
-        for c in s["contact_times"]:
-            if not resolvable(s, c):
-                skipped += 1
-                continue
-            near = min(found, key=lambda e: abs(e[0] - c)) if found else None
-            e_ms = abs(near[0] - c) * 1e3 if near else float("inf")
-            errs.append(e_ms)
-            if not near or not near[1] or e_ms > MAX_MS:
-                bad.append("clip %d (%s %s on %s): contact %.4f s, error %.1f ms; analyser %s"
-                           % (n, s["subject"], s["motion"], s["background"], c, e_ms,
-                              line or "nothing"))
-    errs = np.asarray(errs)
+    all_errs, all_bad = [], 0
+    for seed in seeds():
+        clips = sample_clips(World(size=SIZE, frames=T, fps=FPS), CLIPS,
+                             lambda s: bool(s["contact_times"]), seed)
+        pictures = [pack(s["frames"]) for s in clips]
+        lines = analyse(tool, clips, pictures, gravity, hinted=True)
+        errs, bad, skipped = [], [], 0
+        for n, (s, line) in enumerate(zip(clips, lines)):
+            found = [(float(w[:-1]), w[-1] == "r") for w in line.split()]
+            for c in s["contact_times"]:
+                if not resolvable(s, c):
+                    skipped += 1
+                    continue
+                near = min(found, key=lambda e: abs(e[0] - c)) if found else None
+                e_ms = abs(near[0] - c) * 1e3 if near else float("inf")
+                errs.append(e_ms if e_ms <= 1e3 / FPS else float("inf"))
+                if not near or not near[1] or e_ms > MAX_MS:
+                    bad.append("clip %d (%s %s on %s): contact %.4f s, error %.1f ms; analyser %s"
+                               % (n, s["subject"], s["motion"], s["background"], c, e_ms,
+                                  line or "nothing"))
+        found_errs = [e for e in errs if np.isfinite(e)]
+        print("seed %d: %d contacts in %d clips (%d more too fast for %d fps), %d within "
+              "%.0f ms, %d with no event within a frame, mean of the others %.2f ms"
+              % (seed, len(errs), len(clips), skipped, FPS, len(errs) - len(bad), MAX_MS,
+                 len(errs) - len(found_errs), np.mean(found_errs) if found_errs else -1))
+        for b in bad:
+            print("  miss: " + b)
+        all_errs += errs
+        all_bad += len(bad)
+    errs = np.asarray(all_errs)
     ok = errs[np.isfinite(errs)]
     mean = ok.mean() if len(ok) else float("inf")
-    print("analyser vs world (gravity %s px/s^2): %d contacts in %d clips (%d more too fast "
-          "for %d fps), mean %.2f ms, median %.2f ms, max %.2f ms, %d within %.0f ms"
-          % (gravity, len(errs), len(clips), skipped, FPS, mean,
-             np.median(ok) if len(ok) else -1, ok.max() if len(ok) else -1,
-             len(errs) - len(bad), MAX_MS))
-    for b in bad:
-        print("  miss: " + b)
-    if len(errs) < MIN_CONTACTS or len(bad) > (1 - SHARE) * len(errs) or mean > MEAN_MS:
-        print("FAIL: want %d+ contacts, %.0f %% within %.0f ms, mean under %.0f ms"
+    print("analyser vs world (gravity %s px/s^2), seeds %s: %d contacts, %d within %.0f ms, "
+          "%d with no event within a frame; of the others mean %.2f ms, median %.2f ms, "
+          "max %.2f ms"
+          % (gravity, ",".join(map(str, seeds())), len(errs), len(errs) - all_bad, MAX_MS,
+             len(errs) - len(ok), mean, np.median(ok) if len(ok) else -1,
+             ok.max() if len(ok) else -1))
+    clips = sample_clips(World(size=SIZE, frames=T, fps=FPS), CLIPS,
+                         lambda s: bool(s["contact_times"]))
+    pictures = [pack(s["frames"]) for s in clips]
+    if len(errs) < MIN_CONTACTS or all_bad > (1 - SHARE) * len(errs) or mean > MEAN_MS:
+        print("FAIL: want %d+ contacts, %.0f %% within %.0f ms, mean of those found under %.0f ms"
               % (MIN_CONTACTS, 100 * SHARE, MAX_MS, MEAN_MS))
         ret = 1
 
@@ -241,10 +271,16 @@ class Settling(World):
         return tr
 
 
-def sample_clips(world, n, keep):
-    """The first n clips of world (seed ANALYSER_SEED, 11 by default) for
-    which keep(clip) holds."""
-    rng = np.random.default_rng(int(os.environ.get("ANALYSER_SEED", "11")))
+def seeds():
+    """The first pass's seeds: ANALYSER_SEED alone when it is set."""
+    one = os.environ.get("ANALYSER_SEED")
+    return (int(one),) if one else SEEDS
+
+
+def sample_clips(world, n, keep, seed=None):
+    """The first n clips of world (seed: the first of seeds() by default)
+    for which keep(clip) holds."""
+    rng = np.random.default_rng(seeds()[0] if seed is None else seed)
     clips = []
     while len(clips) < n:
         s = world.sample(rng)
