@@ -18,9 +18,12 @@ Fails when fewer than MIN_FOUND of the true contacts are found, when
 more than MAX_FALSE of the landings match no contact, or when the found
 ones' mean error exceeds MAX_MEAN_MS.
 Measured (seed 21, 40 clips each; a true contact counts once): 24 fps:
-42 of 89 contacts found, mean 7.3 ms, max 27.0 ms, 1 false; 8 -> 24 fps:
-31 of 119, mean 13.8 ms, max 37.1 ms, 15 false (a blended frame is
-neither in the air nor down).
+43 of 89 contacts found, mean 0.6 ms, max 3.4 ms, none false; 8 -> 24
+fps: 33 of 119, mean 14.4 ms, max 33.5 ms, 14 false (a blended frame is
+neither in the air nor down).  Before session 24, when landings() took
+a rest's median for its level and timed a bounce where the fall reached
+its lowest sample, 24 fps gave 42 found, mean 7.3 ms, max 27.0 ms, 1
+false, every large error early.
 """
 import os
 import sys
@@ -35,7 +38,7 @@ import world as Wd  # noqa: E402
 
 CLIPS = 40
 # (min share of true contacts found, max share of landings matching none, max mean ms)
-BOUNDS = {"24": (0.4, 0.1, 10.0), "8to24": (0.25, 0.4, 25.0)}
+BOUNDS = {"24": (0.4, 0.1, 2.0), "8to24": (0.25, 0.4, 25.0)}
 
 
 def blend24(fr8):
