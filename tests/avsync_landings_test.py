@@ -5,11 +5,17 @@ A generated subject wobbles and its falls are not exact parabolas, so the
 meter takes a contact to be what the eye goes by: the end of a fall of at
 least 8 px followed by a rest or a rebound (landings()).  Here it reads
 world clips, whose contacts are known to the microsecond, tracked by the
-same tracker, in two forms:
+same tracker, in three forms:
   - 24 fps clips of 32 frames rendered at 24 fps;
-  - 8 fps clips of 16 frames turned into 24 fps the way the soragen
-    filter does it (each output frame a linear blend of the two nearest
-    native frames), as make eval's sync clips are made.
+  - 8 fps clips of 16 frames turned into 24 fps by cross-fading (each
+    output frame a linear blend of the two nearest native frames), as the
+    filter did before session 19 and does with inbetween=blend;
+  - 8 fps clips of 16 frames given the in-between frames the soragen
+    filter draws by default (inbetween=motion: the analyser's subject
+    moved along its path and down to each contact it times;
+    build/tests/inbetween, hinted at each true contact's native interval
+    as tests/inbetween_world_test.py does), the pictures make eval's sync
+    part measures.
 A landing counts as found when a true contact lies within one 24 fps
 frame of it.  Not every contact is a landing the meter looks for (quick
 small bounces are not): it is the found ones' timing and the landings
@@ -20,12 +26,17 @@ ones' mean error exceeds MAX_MEAN_MS.
 Measured (seed 21, 40 clips each; a true contact counts once): 24 fps:
 43 of 89 contacts found, mean 0.6 ms, max 3.4 ms, none false; 8 -> 24
 fps: 33 of 119, mean 14.4 ms, max 33.5 ms, 14 false (a blended frame is
-neither in the air nor down).  Before session 24, when landings() took
+neither in the air nor down); in-betweens: 44 of 119, mean 5.6 ms, max
+37.2 ms, 2 false (the worst, a hippo's landing at 0.760 s, the analyser
+timed at 0.801 s, and the in-betweens show it there: the meter's 0.798 s
+is where the sound is).  Before session 24, when landings() took
 a rest's median for its level and timed a bounce where the fall reached
 its lowest sample, 24 fps gave 42 found, mean 7.3 ms, max 27.0 ms, 1
 false, every large error early.
 """
 import os
+import struct
+import subprocess
 import sys
 
 import numpy as np
@@ -38,7 +49,33 @@ import world as Wd  # noqa: E402
 
 CLIPS = 40
 # (min share of true contacts found, max share of landings matching none, max mean ms)
-BOUNDS = {"24": (0.4, 0.1, 2.0), "8to24": (0.25, 0.4, 25.0)}
+BOUNDS = {"24": (0.4, 0.1, 2.0), "8to24": (0.25, 0.4, 25.0), "inbetween": (0.3, 0.1, 8.0)}
+R = 3  # output frames per native frame interval
+
+
+def pack(frames):
+    """uint8 [T][H][W][3] -> float32 [T][3][H][W] in [-1, 1] bytes"""
+    return np.ascontiguousarray(frames.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0).tobytes()
+
+
+def inbetween24(clips):
+    """8 fps clips -> 24 fps with the filter's in-betweens (motion), the
+    model's contact probability 0.9 on each true contact's interval"""
+    build = os.environ.get("BUILD", os.path.join(REPO, "build"))
+    T, size = len(clips[0]["frames"]), clips[0]["frames"].shape[1]
+    blob = [struct.pack("=4i", len(clips), T, size, 8)]
+    for s in clips:
+        prob = np.zeros((T, 2), np.float32)
+        for c in s["contact_times"]:
+            if int(c * 8) < T:
+                prob[int(c * 8), 0] = 0.9
+        blob += [pack(s["frames"]), prob.tobytes()]
+    raw = subprocess.run([os.path.join(build, "tests", "inbetween"), str(R), "motion",
+                          str(Wd.GRAVITY * size / 64.0)], input=b"".join(blob),
+                         capture_output=True, check=True).stdout
+    out = np.frombuffer(raw, np.float32).reshape(len(clips), (T - 1) * R + 1, 3, size, size)
+    return [np.clip(np.rint((o.transpose(0, 2, 3, 1) + 1) * 127.5), 0, 255).astype(np.uint8)
+            for o in out]
 
 
 def blend24(fr8):
@@ -59,13 +96,14 @@ def measure(mode):
     world = Wd.World(size=64, frames=32 if native else 16, fps=24 if native else 8)
     tr = TR.Tracker(fps=24)
     rng = np.random.default_rng(21)
-    errs, false, true_n, n = [], 0, 0, 0
-    while n < CLIPS:
+    errs, false, true_n, clips = [], 0, 0, []
+    while len(clips) < CLIPS:
         s = world.sample(rng)
-        if s["motion"] not in ("falls", "jumps", "bounces"):
-            continue
-        n += 1
-        frames = s["frames"] if native else blend24(s["frames"])
+        if s["motion"] in ("falls", "jumps", "bounces"):
+            clips.append(s)
+    moved = inbetween24(clips) if mode == "inbetween" else None
+    for n, s in enumerate(clips):
+        frames = s["frames"] if native else moved[n] if moved else blend24(s["frames"])
         pos = np.asarray(tr.track(frames)["pos"], np.float64)
         found = A.landings(pos[:, 1], 24, Wd.GRAVITY * tr.size_k, tr.size_k)
         true = [c for c in s["contact_times"] if c < (len(frames) - 1) / 24.0]
