@@ -743,6 +743,13 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
                                                 c->frame_size, &s->subject_seen, y)) < 0) {
             return ret;
         }
+        if (av_log_get_level() >= AV_LOG_TRACE) {
+            /* what the analyser saw: the subject's vertical centre per
+             * native frame (-1: unseen) and the model's contact chance */
+            for (int64_t f = a0; f < total; f++)
+                av_log(ctx, AV_LOG_TRACE, "analyser frame %"PRId64": y %.2f contact %.3f\n", f,
+                       y[f - a0], f >= from && f < upto ? prob[(f - from) * DIFF_N_EVENTS] : -1.0f);
+        }
         n = ff_diff_find_events(y, from - a0, upto - from, total - upto,
                                 c->frame_size, from, c->fps, c->gravity, prob, s->event_threshold,
                                 FFMIN(s->event_confirmed, s->event_threshold), s->event_certain,
@@ -905,6 +912,8 @@ static int output_frame(AVFilterContext *ctx, AVFilterLink *outlink, int64_t i0,
                                   s->hist_mask + (k + 1) * plane, &s->hist_pose[k],
                                   &s->hist_pose[k + 1], x, y, n, ft, s->between_masks,
                                   s->between);
+        av_log(ctx, AV_LOG_TRACE, "in-between %"PRId64" + %.3f: subject at %.2f, %.2f%s\n",
+               i0, ft, x, y, moved ? "" : " (cross-faded)");
         f0 = f1 = s->between;
         ft = 0;
     }
