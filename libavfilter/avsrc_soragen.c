@@ -745,7 +745,10 @@ static int finish_chunk(AVFilterContext *ctx, int64_t needed)
         }
         if (av_log_get_level() >= AV_LOG_TRACE) {
             /* what the analyser saw: the subject's vertical centre per
-             * native frame (-1: unseen) and the model's contact chance */
+             * native frame (-1: unseen) and the model's contact chance
+             * (-1 on the frames before and after the ones it times, which
+             * it reads as context; a frame is logged again by each chunk
+             * that reads it) */
             for (int64_t f = a0; f < total; f++)
                 av_log(ctx, AV_LOG_TRACE, "analyser frame %"PRId64": y %.2f contact %.3f\n", f,
                        y[f - a0], f >= from && f < upto ? prob[(f - from) * DIFF_N_EVENTS] : -1.0f);
