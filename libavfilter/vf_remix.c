@@ -844,6 +844,15 @@ static int start_window(AVFilterContext *ctx)
         s->running = 0;
         return 1; /* nothing to generate */
     }
+    /* Every window starts from the same noise, stream 0 of the seed (and
+     * its churn from the same streams step by step): much of what a
+     * re-generated subject looks like comes from its noise, so one noise
+     * keeps it alike from window to window where the context alone does
+     * not.  Measured on five sets of 24 world clips (models/soragen.md,
+     * session 26): the subject box's frame change at window boundaries
+     * went from 1.19 to 1.10 times the one inside windows, and the clips
+     * with a jump of over 1.5 times from 24 to 15, with as many clips
+     * showing one subject in both windows (96 and 98 of 120). */
     if (s->ae) {
         /* a latent model: the clip's latents, known where all the pixels of
          * a latent pixel are */
@@ -855,11 +864,11 @@ static int start_window(AVFilterContext *ctx)
         ff_diff_latent_known(s->ctx_mask, T, s->model->cfg.size, s->zmask);
         for (size_t i = 0; i < zn; i++)
             s->zctx[i] = s->zclip[i] * s->zmask[(i / zf) * zp + i % zp];
-        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
+        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, 0, s->steps,
                                     s->guidance, s->method, s->used_churn, s->zctx, s->zmask,
                                     t_start, s->zclip);
     } else {
-        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, s->window, s->steps,
+        ret = ff_diff_sampler_start(&s->sampler, s->used_seed, 0, s->steps,
                                     s->guidance, s->method, s->used_churn, s->ctx_clip,
                                     s->ctx_mask, t_start, s->clip);
     }
