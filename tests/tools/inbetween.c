@@ -32,6 +32,12 @@
  * ff_diff_inbetween() or the cross-fade.  Used by
  * tests/inbetween_world_test.py to hold the in-betweens against the world
  * generator's own frames at R times the rate.
+ * With a fourth argument, a file name, the sounds of the analyser's events
+ * go there as the filter renders them (ff_diff_sounds_for_words() of the
+ * fifth argument, "ball" if none, ff_diff_render_events(), seed 1): per
+ * clip float32 mono samples at AUDIO_RATE for the output frames' span,
+ * sample i at i / AUDIO_RATE s from native frame 0
+ * (tests/avsync_chain_test.py).
  */
 
 #include <stdint.h>
@@ -41,14 +47,21 @@
 
 #include "libavutil/mem.h"
 
+#include "libavfilter/diffusion/audio_render.h"
 #include "libavfilter/diffusion/events.h"
 #include "libavfilter/diffusion/inbetween.h"
+
+#define AUDIO_RATE 48000
 
 int main(int argc, char **argv)
 {
     const int R = argc > 1 ? atoi(argv[1]) : 0;
     const int motion = argc > 2 && !strcmp(argv[2], "motion");
     const float gravity = argc > 3 ? atof(argv[3]) : 0;
+    const char *word = argc > 5 ? argv[5] : "ball";
+    FILE *audio = NULL;
+    float *pcm = NULL;
+    DiffSound snd[2];
     double G;
     int32_t hdr[4];
     float *frames = NULL, *prob = NULL, *out = NULL, contact[2 * 256], y[256];
@@ -59,7 +72,7 @@ int main(int argc, char **argv)
     int ret = 1;
 
     if (R < 2 || R > 64 || argc < 3 || (!motion && strcmp(argv[2], "blend"))) {
-        fprintf(stderr, "usage: inbetween R motion|blend [gravity] < clips\n");
+        fprintf(stderr, "usage: inbetween R motion|blend [gravity [audio.f32 [word]]] < clips\n");
         return 1;
     }
     if (fread(hdr, sizeof(hdr), 1, stdin) != 1 || hdr[0] < 0 || hdr[1] < 2 ||
@@ -67,6 +80,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "inbetween: bad header\n");
         return 1;
     }
+    if (argc > 4 && !(audio = fopen(argv[4], "wb"))) {
+        perror(argv[4]);
+        return 1;
+    }
+    ff_diff_sounds_for_words(&word, 1, snd);
     plane = (size_t)hdr[2] * hdr[2];
     nf = (size_t)hdr[1] * 3 * plane;
     np = (size_t)hdr[1] * 2;
@@ -114,6 +132,19 @@ int main(int argc, char **argv)
             }
         }
         fwrite(frames + (hdr[1] - 1) * 3 * plane, sizeof(*frames), 3 * plane, stdout);
+        if (audio) {
+            /* the output frames' span: (frames - 1) R + 1 frames at R fps */
+            const int ns = (int)(((int64_t)(hdr[1] - 1) * R + 1) * AUDIO_RATE / ((int64_t)hdr[3] * R));
+            float *tmp = av_realloc_array(pcm, ns, sizeof(*pcm));
+            if (!tmp)
+                goto end;
+            pcm = tmp;
+            ff_diff_render_events(ev, n, snd, AUDIO_RATE, 1, 1, 0, ns, NULL, pcm);
+            if (fwrite(pcm, sizeof(*pcm), ns, audio) != (size_t)ns) {
+                fprintf(stderr, "inbetween: cannot write the audio\n");
+                goto end;
+            }
+        }
     }
     ret = 0;
 end:
@@ -123,5 +154,8 @@ end:
     av_free(fg);
     av_free(masks);
     av_free(scratch);
+    av_free(pcm);
+    if (audio && fclose(audio))
+        ret = 1;
     return ret;
 }
