@@ -133,7 +133,7 @@ int main(int argc, char **argv)
         }
         fwrite(frames + (hdr[1] - 1) * 3 * plane, sizeof(*frames), 3 * plane, stdout);
         if (audio) {
-            /* the output frames' span: (frames - 1) R + 1 frames at R fps */
+            /* the output frames' span: (frames - 1) R + 1 frames at R times fps */
             const int ns = (int)(((int64_t)(hdr[1] - 1) * R + 1) * AUDIO_RATE / ((int64_t)hdr[3] * R));
             float *tmp = av_realloc_array(pcm, ns, sizeof(*pcm));
             if (!tmp)
