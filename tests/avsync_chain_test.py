@@ -25,7 +25,6 @@ On the model's own clips the same meter gives make eval's figure
 (avsync.py, README), where the pictures' motion is the model's.
 """
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,9 @@ import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "models", "train"))
+sys.path.insert(0, os.path.join(REPO, "tests"))
 import avsync as A  # noqa: E402
+import avsync_landings_test as L  # noqa: E402
 import tracker as TR  # noqa: E402
 import world as Wd  # noqa: E402
 
@@ -44,31 +45,13 @@ MAX_MEAN_MS = 10.0
 MIN_RECALL = 0.6
 
 
-def pack(frames):
-    """uint8 [T][H][W][3] -> float32 [T][3][H][W] in [-1, 1] bytes"""
-    return np.ascontiguousarray(frames.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0).tobytes()
-
-
-def chain(clips, build, tmp):
+def chain(clips, tmp):
     """The filter's in-betweens and sounds of each clip: [(frames uint8
     [(NATIVE - 1) R + 1][SIZE][SIZE][3], audio float32 at A.SR)]"""
-    blob = [struct.pack("=4i", len(clips), NATIVE, SIZE, FPS)]
-    for s in clips:
-        prob = np.zeros((NATIVE, 2), np.float32)
-        for c in s["contact_times"]:
-            if int(c * FPS) < NATIVE:
-                prob[int(c * FPS), 0] = 0.9
-        blob += [pack(s["frames"]), prob.tobytes()]
     wav = os.path.join(tmp, "sounds.f32")
-    raw = subprocess.run([os.path.join(build, "tests", "inbetween"), str(R), "motion",
-                          str(Wd.GRAVITY * SIZE / 64.0), wav, "ball"], input=b"".join(blob),
-                         capture_output=True, check=True).stdout
-    n = (NATIVE - 1) * R + 1
-    ns = n * A.SR // (FPS * R)
-    video = np.frombuffer(raw, np.float32).reshape(len(clips), n, 3, SIZE, SIZE)
-    audio = np.fromfile(wav, np.float32).reshape(len(clips), ns)
-    return [(np.clip(np.rint((v.transpose(0, 2, 3, 1) + 1) * 127.5), 0, 255).astype(np.uint8), a)
-            for v, a in zip(video, audio)]
+    video = L.inbetween24(clips, wav)
+    ns = ((NATIVE - 1) * R + 1) * A.SR // (FPS * R)
+    return list(zip(video, np.fromfile(wav, np.float32).reshape(len(clips), ns)))
 
 
 def main():
@@ -85,7 +68,7 @@ def main():
     tr = TR.Tracker(fps=FPS * R)
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        made = chain(clips, build, tmp)
+        made = chain(clips, tmp)
         for name, (ext, args) in A.CODECS.items():
             errs, vis_true, snd_true, n_vis, n_snd, tp_snd = [], [], [], 0, 0, 0
             for i, (frames, audio) in enumerate(made):

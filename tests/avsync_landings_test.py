@@ -58,9 +58,11 @@ def pack(frames):
     return np.ascontiguousarray(frames.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0).tobytes()
 
 
-def inbetween24(clips):
+def inbetween24(clips, sounds=None):
     """8 fps clips -> 24 fps with the filter's in-betweens (motion), the
-    model's contact probability 0.9 on each true contact's interval"""
+    model's contact probability 0.9 on each true contact's interval.
+    sounds: a file name for the analyser's events rendered as a ball's
+    sounds (build/tests/inbetween's audio output, float32 at 48 kHz)."""
     build = os.environ.get("BUILD", os.path.join(REPO, "build"))
     T, size = len(clips[0]["frames"]), clips[0]["frames"].shape[1]
     blob = [struct.pack("=4i", len(clips), T, size, 8)]
@@ -71,7 +73,8 @@ def inbetween24(clips):
                 prob[int(c * 8), 0] = 0.9
         blob += [pack(s["frames"]), prob.tobytes()]
     raw = subprocess.run([os.path.join(build, "tests", "inbetween"), str(R), "motion",
-                          str(Wd.GRAVITY * size / 64.0)], input=b"".join(blob),
+                          str(Wd.GRAVITY * size / 64.0)] + ([sounds, "ball"] if sounds else []),
+                         input=b"".join(blob),
                          capture_output=True, check=True).stdout
     out = np.frombuffer(raw, np.float32).reshape(len(clips), (T - 1) * R + 1, 3, size, size)
     return [np.clip(np.rint((o.transpose(0, 2, 3, 1) + 1) * 127.5), 0, 255).astype(np.uint8)
