@@ -218,6 +218,21 @@ def visible_contacts(r, fps, k):
     return landings(pos[:, 1], fps, Wd.GRAVITY * k, k)
 
 
+def nearest(t, times):
+    """The signed distance (s) from t to the nearest of times, or None"""
+    return min((x - t for x in times), key=abs) if len(times) else None
+
+
+def match(snd, vis, fps):
+    """Sounds against visual contacts at +-1 frame: the errors (ms) of
+    the contacts with a sound within a frame, and the number of sounds
+    within a frame of a contact."""
+    errs = [1e3 * abs(e) for e in (nearest(c, snd) for c in vis)
+            if e is not None and abs(e) <= 1.0 / fps]
+    near = sum(1 for s in snd if vis and abs(nearest(s, vis)) <= 1.0 / fps)
+    return errs, near
+
+
 SYNC_SIZE = 256  # the filter's default size: what an mp4 of it carries
 
 
@@ -266,13 +281,10 @@ def soragen_sync(ffmpeg, model, prompts, tmp, fps=24, steps=20, extra="", per_cl
                 print("clip %2d %s\n  sounds   %s\n  contacts %s\n  events   %s" % (
                     i, prompts[i], " ".join("%.3f" % x for x in snd),
                     " ".join("%.3f" % x for x in vis), " ".join(ev)))
-            for c in vis:
-                if snd:
-                    e = min(abs(s - c) for s in snd)
-                    if e <= 1.0 / fps:
-                        tp_vis += 1
-                        errs.append(e * 1e3)
-            tp_snd += sum(1 for s in snd if vis and min(abs(s - c) for c in vis) <= 1.0 / fps)
+            e, n = match(snd, vis, fps)
+            errs += e
+            tp_vis += len(e)
+            tp_snd += n
         res[name] = dict(mean=float(np.mean(errs)) if errs else float("nan"),
                          max=float(np.max(errs)) if errs else float("nan"),
                          precision=tp_snd / n_snd if n_snd else float("nan"),
